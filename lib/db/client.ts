@@ -1,0 +1,11 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../../generated/prisma/client.js';
+
+export type Db = PrismaClient;
+/** What a function that writes may take: the client itself or an open transaction. */
+export type DbTx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
+
+export function createPrisma(connectionString: string, opts: { poolSize?: number } = {}): PrismaClient {
+  const adapter = new PrismaPg({ connectionString, max: opts.poolSize ?? 10 });
+  return new PrismaClient({ adapter });
+}

@@ -1,0 +1,99 @@
+// Environment, parsed once per process at boot. Every variable the engine reads is declared here, with its
+// default for the embedded mode; README's configuration table mirrors this file. A bad value stops start-up
+// with a message naming the variable.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional());
+
+/** Variables shared by every process. */
+export const commonEnv = z.object({
+  /** Where the embedded mode keeps PGlite, the Temporal dev server's SQLite file, the dev key and certificate. */
+  DATA_DIR: z.string().min(1).default('data'),
+  /** PostgreSQL connection string. Unset: the embedded PGlite under DATA_DIR/pglite (only `npm start` provides it). */
+  DATABASE_URL: optionalUrl,
+  /** host:port of a Temporal frontend. Unset: `npm start` runs a local dev server on 7233. */
+  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port').optional(),
+  /** Temporal namespace. */
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Task queue shared by the worker and the API's client. */
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('chain-approvals'),
+  /** API key for Temporal Cloud (sent as a bearer token, with TLS). */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /** mTLS client certificate and key (PEM file paths) for a Temporal cluster that requires them. */
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  /** pino log level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The address people reach the web pages on; used in email links and the sealed PDFs' verification URL. */
+  PUBLIC_URL: optionalUrl,
+  /** SMTP server for outgoing email, e.g. smtp://user:pass@mail.example.org:587. Unset: emails go to the outbox table. */
+  SMTP_URL: optionalUrl,
+  /** Sender of the engine's emails. */
+  MAIL_FROM: z.string().min(3).default('CHAIn approvals <no-reply@chain.localhost>'),
+  /** PKCS#12 file holding the sealing key and certificate. Unset: DATA_DIR/dev-signing.p12, a self-signed development certificate. */
+  SIGNING_P12_PATH: z.string().min(1).optional(),
+  /** Passphrase of SIGNING_P12_PATH. */
+  SIGNING_P12_PASSPHRASE: z.string().default('chain-dev'),
+});
+
+export const apiEnv = commonEnv.extend({
+  /** HTTP port of the API and the pages. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Interface the HTTP server binds to. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Send cookies with the Secure flag. Defaults to true unless in the embedded mode. */
+  COOKIE_SECURE: bool.optional(),
+});
+
+export const workerEnv = commonEnv.extend({
+  /** Maximum activities one worker runs at once. */
+  WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).default(50),
+});
+
+export const embeddedEnv = apiEnv.merge(workerEnv).extend({
+  /** Port of the local Temporal dev server (embedded mode). */
+  TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  /** Port of the Temporal UI (embedded mode). */
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  /** Port of the embedded PGlite socket (embedded mode; 0 picks a free one). */
+  PGLITE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+});
+
+export type CommonEnv = z.infer<typeof commonEnv>;
+export type ApiEnv = z.infer<typeof apiEnv>;
+export type WorkerEnv = z.infer<typeof workerEnv>;
+export type EmbeddedEnv = z.infer<typeof embeddedEnv>;
+
+export class EnvError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Parses `source` (process.env by default) with `schema`; throws EnvError naming each bad variable. */
+export function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  throw new EnvError(result.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })));
+}
+
+/** Names of every variable the engine knows (for checks such as the docker-compose test). */
+export const knownVariables = (): string[] => Object.keys(embeddedEnv.shape).sort();
+
+/** For entry points: parse or print the message and exit. */
+export function loadEnvOrExit<S extends z.ZodType>(schema: S): z.infer<S> {
+  try {
+    return parseEnv(schema);
+  } catch (err) {
+    if (err instanceof EnvError) {
+      console.error(err.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}

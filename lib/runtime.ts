@@ -1,0 +1,119 @@
+// Wires the engine's parts together: database, Temporal client, worker, HTTP API. The embedded launcher,
+// the production entry points and the integration tests all start the engine through here.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import type { Worker, WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import { createMailer, type Mailer } from '../activities/mailer.js';
+import { createApp } from '../api/app.js';
+import { createChainWorker, ensureSearchAttributes } from '../worker/create-worker.js';
+import { createPrisma, type Db } from './db/client.js';
+import type { CommonEnv } from './env.js';
+import type { Logger } from './logger.js';
+import { connectClient, connectWorkerConnection } from './temporal.js';
+
+export interface RuntimeOptions {
+  env: CommonEnv & { PORT?: number; HOST?: string; WORKER_MAX_ACTIVITIES?: number };
+  databaseUrl: string;
+  temporalAddress: string;
+  logger: Logger;
+  worker: boolean;
+  api: boolean;
+  embedded: boolean;
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Override the HTTP port (tests pass 0). */
+  port?: number;
+}
+
+export interface Runtime {
+  db: Db;
+  client: Client;
+  mailer: Mailer;
+  worker?: Worker;
+  server?: Server;
+  /** Base URL of the HTTP server when started. */
+  url?: string;
+  publicUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const { env, logger } = opts;
+  const db = createPrisma(opts.databaseUrl);
+  const client = await connectClient(env, opts.temporalAddress);
+  const port = opts.port ?? env.PORT ?? 3000;
+  let publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
+  const mailer = createMailer({ db, smtpUrl: env.SMTP_URL, from: env.MAIL_FROM });
+
+  let worker: Worker | undefined;
+  let workerRun: Promise<void> | undefined;
+  let server: Server | undefined;
+  let url: string | undefined;
+
+  const publicUrlRef = { get: () => publicUrl };
+  if (opts.worker) {
+    await ensureSearchAttributes(client, env.TEMPORAL_NAMESPACE, logger).catch((err) =>
+      logger.warn({ err: String(err) }, 'could not register search attributes; register them on the cluster (see README)'),
+    );
+    const connection = await connectWorkerConnection(env, opts.temporalAddress);
+    const activities = createActivities({
+      db,
+      mailer,
+      get publicUrl() {
+        return publicUrlRef.get();
+      },
+      logger,
+    });
+    worker = await createChainWorker({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      activities,
+      workflowBundle: opts.workflowBundle,
+      maxConcurrentActivityTaskExecutions: env.WORKER_MAX_ACTIVITIES,
+    });
+    workerRun = worker.run().finally(() => connection.close().catch(() => undefined));
+  }
+
+  if (opts.api) {
+    const app = createApp({
+      db,
+      temporal: client,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      logger,
+      get publicUrl() {
+        return publicUrlRef.get();
+      },
+      embedded: opts.embedded,
+    });
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(port, env.HOST ?? '127.0.0.1', () => resolve(s));
+      s.once('error', reject);
+    });
+    const addr = server.address() as AddressInfo;
+    url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
+    if (!env.PUBLIC_URL) publicUrl = `http://localhost:${addr.port}`;
+  }
+
+  return {
+    db,
+    client,
+    mailer,
+    worker,
+    server,
+    url,
+    get publicUrl() {
+      return publicUrl;
+    },
+    async stop() {
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      server?.closeAllConnections?.();
+      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      await workerRun?.catch((err) => logger.error({ err }, 'worker stopped with an error'));
+      mailer.close();
+      await client.connection.close().catch(() => undefined);
+      await db.$disconnect();
+    },
+  };
+}

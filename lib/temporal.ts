@@ -1,0 +1,24 @@
+// One place that turns the environment into a Temporal connection (plain, mTLS, or Temporal Cloud API key).
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { readFileSync } from 'node:fs';
+import type { CommonEnv } from './env.js';
+
+export function connectionOptions(env: CommonEnv, address: string) {
+  const tls =
+    env.TEMPORAL_TLS_CERT_PATH && env.TEMPORAL_TLS_KEY_PATH
+      ? { clientCertPair: { crt: readFileSync(env.TEMPORAL_TLS_CERT_PATH), key: readFileSync(env.TEMPORAL_TLS_KEY_PATH) } }
+      : env.TEMPORAL_API_KEY
+        ? true
+        : undefined;
+  return { address, tls, apiKey: env.TEMPORAL_API_KEY };
+}
+
+export async function connectClient(env: CommonEnv, address = env.TEMPORAL_ADDRESS ?? 'localhost:7233'): Promise<Client> {
+  const connection = await Connection.connect(connectionOptions(env, address));
+  return new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+}
+
+export async function connectWorkerConnection(env: CommonEnv, address = env.TEMPORAL_ADDRESS ?? 'localhost:7233'): Promise<NativeConnection> {
+  return NativeConnection.connect(connectionOptions(env, address));
+}

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendAudit, verifyAuditChain, GENESIS_HASH } from '../../activities/audit.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb({ seed: false });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe(`hash-chained audit log`, () => {
+  it('chains rows and appends each key once, also when retried concurrently', async () => {
+    const first = await appendAudit(t.db, { idempotencyKey: 'c1/event/0', caseId: 'c1', type: 'submitted', actor: 'a@x.kh', payload: { v: 1 } });
+    const again = await appendAudit(t.db, { idempotencyKey: 'c1/event/0', caseId: 'c1', type: 'submitted', actor: 'a@x.kh', payload: { v: 1 } });
+    expect(again).toEqual({ ...first, created: false });
+    await Promise.all(
+      [1, 2, 3, 4, 5].map((i) => appendAudit(t.db, { idempotencyKey: `c1/event/${i}`, caseId: 'c1', type: 'approved', actor: 'b@x.kh', payload: { i } })),
+    );
+    await appendAudit(t.db, { idempotencyKey: 'c1/event/3', caseId: 'c1', type: 'approved', payload: { i: 3 } });
+    const rows = await t.db.auditEvent.findMany({ orderBy: { seq: 'asc' } });
+    expect(rows).toHaveLength(6);
+    expect(rows[0]!.prevHash).toBe(GENESIS_HASH);
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
+    const report = await verifyAuditChain(t.db);
+    expect(report).toMatchObject({ ok: true, rows: 6, headHash: rows[5]!.hash });
+  });
+
+  it('detects a tampered row and names it', async () => {
+    const rows = await t.db.auditEvent.findMany({ orderBy: { seq: 'asc' } });
+    const victim = rows[2]!;
+    await t.db.auditEvent.update({ where: { seq: victim.seq }, data: { actor: 'mallory@evil.example' } });
+    const report = await verifyAuditChain(t.db);
+    expect(report.ok).toBe(false);
+    expect(report.brokenAt).toMatchObject({ seq: victim.seq.toString(), reason: 'hash_mismatch' });
+    expect(report.rows).toBe(2);
+  });
+});
