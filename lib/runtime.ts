@@ -3,7 +3,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import type { Worker, WorkerOptions } from '@temporalio/worker';
+import { Runtime as TemporalRuntime, makeTelemetryFilterString, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMailer, type Mailer } from '../activities/mailer.js';
 import { createApp } from '../api/app.js';
@@ -38,8 +38,35 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
+let sdkLoggingInstalled = false;
+
+/** Route the Temporal SDK's own logs through pino (warnings and errors only, unless LOG_LEVEL is debug/trace). */
+function installSdkLogging(logger: Logger): void {
+  if (sdkLoggingInstalled) return;
+  sdkLoggingInstalled = true;
+  const verbose = ['debug', 'trace'].includes(logger.level);
+  const level = verbose ? 'DEBUG' : 'WARN';
+  const rank: Record<string, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
+  TemporalRuntime.install({
+    logger: {
+      log: (l, message, meta) => {
+        if (rank[l]! < rank[level]!) return;
+        const fn = l === 'ERROR' ? 'error' : l === 'WARN' ? 'warn' : l === 'INFO' ? 'info' : 'debug';
+        logger[fn]({ temporal: meta }, message);
+      },
+      trace: () => {},
+      debug: (m, meta) => verbose && logger.debug({ temporal: meta }, m),
+      info: () => {},
+      warn: (m, meta) => logger.warn({ temporal: meta }, m),
+      error: (m, meta) => logger.error({ temporal: meta }, m),
+    },
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: verbose ? 'INFO' : 'WARN' }) } },
+  });
+}
+
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { env, logger } = opts;
+  installSdkLogging(logger);
   const db = createPrisma(opts.databaseUrl);
   const client = await connectClient(env, opts.temporalAddress);
   const port = opts.port ?? env.PORT ?? 3000;

@@ -1,11 +1,13 @@
 // Loads the demo data idempotently (upserts keyed by institution code and email).
 import type { Db } from './db/client.js';
 import { institutions, people } from './seed-data.js';
+import { defaultPolicies } from '../domain/routing/defaults.js';
 
 export interface SeedResult {
   institutions: number;
   people: number;
   memberships: number;
+  policies: number;
 }
 
 export async function seed(db: Db): Promise<SeedResult> {
@@ -31,5 +33,13 @@ export async function seed(db: Db): Promise<SeedResult> {
       memberships++;
     }
   }
-  return { institutions: institutions.length, people: people.length, memberships };
+  for (const p of defaultPolicies) {
+    // Version 1 of each default; a newer version made through the API is never overwritten.
+    await db.policy.upsert({
+      where: { key_version: { key: p.key, version: p.version } },
+      create: { key: p.key, version: p.version, processType: p.processType, name: p.name, definition: p as object },
+      update: {},
+    });
+  }
+  return { institutions: institutions.length, people: people.length, memberships, policies: defaultPolicies.length };
 }

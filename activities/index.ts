@@ -1,0 +1,55 @@
+// Activities do all the I/O of a case. They come from a factory that takes their clients, and workflows see only
+// the type (`proxyActivities<Activities>`). Every activity is idempotent: keyed by the workflow id plus a stable
+// event key, so Temporal's retries never duplicate a row, an email or a sealed PDF.
+import type { Db } from '../lib/db/client.js';
+import type { Logger } from '../lib/logger.js';
+import { appendAudit, type AuditInput } from './audit.js';
+import { resolveAssigneeSpecs, type AssigneeSpec, type ResolvedPerson } from './assignees.js';
+import type { Mailer } from './mailer.js';
+import { sendNotifications, type LinkIssuer, type NotifyInput } from './notify.js';
+import { projectCase, type ProjectionInput } from './projection.js';
+
+export interface ActivityDeps {
+  db: Db;
+  mailer: Mailer;
+  publicUrl: string;
+  logger?: Logger;
+  issueLink?: LinkIssuer;
+  /** Revokes the unused decision links of a step (all recipients, or the given ones). */
+  revokeLinks?: (args: { caseId: string; stepId: string; emails?: string[] }) => Promise<number>;
+}
+
+export const createActivities = (deps: ActivityDeps) => ({
+  async resolveAssignees(args: {
+    caseId: string;
+    institution: string;
+    fields: Record<string, unknown>;
+    steps: { stepId: string; assignees: AssigneeSpec[] }[];
+  }): Promise<Record<string, ResolvedPerson[]>> {
+    const out: Record<string, ResolvedPerson[]> = {};
+    for (const s of args.steps) out[s.stepId] = await resolveAssigneeSpecs(deps.db, args, s.assignees);
+    return out;
+  },
+
+  async notify(n: NotifyInput): Promise<{ sent: number; duplicates: number }> {
+    return sendNotifications(deps, n);
+  },
+
+  async project(p: ProjectionInput): Promise<{ applied: boolean }> {
+    return projectCase(deps.db, p);
+  },
+
+  /** Appends audit events in order; each is keyed, so a retried batch appends only what is missing. */
+  async audit(events: AuditInput[]): Promise<{ appended: number }> {
+    let appended = 0;
+    for (const e of events) if ((await appendAudit(deps.db, e)).created) appended++;
+    return { appended };
+  },
+
+  async revokeLinks(args: { caseId: string; stepId: string; emails?: string[] }): Promise<{ revoked: number }> {
+    if (!deps.revokeLinks) return { revoked: 0 };
+    return { revoked: await deps.revokeLinks(args) };
+  },
+});
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,64 @@
+// Email: through SMTP when SMTP_URL is set, into the outbox table otherwise (the embedded mode shows it at /outbox).
+// Each message has an idempotency key (case, step, recipient, kind, round): the row is claimed first, so a
+// retried activity never sends a second copy of a message it already sent.
+import nodemailer from 'nodemailer';
+import type { Db } from '../lib/db/client.js';
+
+export interface OutgoingEmail {
+  idempotencyKey: string;
+  caseId?: string | null;
+  kind: string;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  links?: { label: string; url: string }[];
+}
+
+export interface Mailer {
+  send(msg: OutgoingEmail): Promise<{ id: string; sent: boolean; duplicate: boolean }>;
+  close(): void;
+}
+
+export function createMailer(opts: { db: Db; smtpUrl?: string; from: string }): Mailer {
+  const transport = opts.smtpUrl ? nodemailer.createTransport(opts.smtpUrl) : undefined;
+  return {
+    async send(msg) {
+      const existing = await opts.db.outboxMessage.findUnique({ where: { idempotencyKey: msg.idempotencyKey } });
+      if (existing?.sentAt) return { id: existing.id, sent: false, duplicate: true };
+      const row =
+        existing ??
+        (await opts.db.outboxMessage.upsert({
+          where: { idempotencyKey: msg.idempotencyKey },
+          create: {
+            idempotencyKey: msg.idempotencyKey,
+            caseId: msg.caseId ?? null,
+            kind: msg.kind,
+            to: msg.to,
+            subject: msg.subject,
+            text: msg.text,
+            html: msg.html ?? null,
+            links: msg.links ?? [],
+            transport: transport ? 'smtp' : 'outbox',
+          },
+          update: {},
+        }));
+      if (transport) {
+        await transport.sendMail({
+          from: opts.from,
+          to: msg.to,
+          subject: msg.subject,
+          text: msg.text,
+          html: msg.html,
+          messageId: `<${row.id}@chain.localhost>`,
+          headers: { 'X-CHAIn-Key': msg.idempotencyKey },
+        });
+      }
+      await opts.db.outboxMessage.update({ where: { id: row.id }, data: { sentAt: new Date() } });
+      return { id: row.id, sent: true, duplicate: false };
+    },
+    close() {
+      transport?.close();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// The HTTP application, built from its dependencies (no globals), so that tests and the embedded launcher and
+// the production entry point all build the same app.
+import express, { type Express, type Router } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../lib/db/client.js';
+import type { Logger } from '../lib/logger.js';
+import { apiKeyAuth } from './auth/authenticate.js';
+import { notFoundHandler, problemHandler } from './http/problem.js';
+import { systemRoutes } from './routes/system.js';
+import { caseRoutes } from './routes/cases.js';
+import { decisionRoutes } from './routes/decisions.js';
+
+export interface AppDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  logger: Logger;
+  publicUrl: string;
+  /** Embedded (local, single-process) mode: the outbox page and relaxed cookie flags. */
+  embedded: boolean;
+  /** Extra routers mounted before the API routes (pages, links, sign-in), each given the same deps. */
+  extraRouters?: ((deps: AppDeps) => Router)[];
+  /** Authenticators that may set req.identity before API keys are looked at (e.g. session cookies). */
+  authenticators?: ((deps: AppDeps) => express.RequestHandler)[];
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      autoLogging: { ignore: (req) => req.url === '/health' },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+      serializers: { req: (req) => ({ method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
+    }),
+  );
+  app.use(express.json({ limit: '15mb' }));
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  for (const a of deps.authenticators ?? []) app.use(a(deps));
+  app.use(apiKeyAuth(deps.db));
+  app.use(systemRoutes(deps));
+  for (const r of deps.extraRouters ?? []) app.use(r(deps));
+  app.use(caseRoutes(deps));
+  app.use(decisionRoutes(deps));
+  app.use(notFoundHandler);
+  app.use(problemHandler);
+  return app;
+}

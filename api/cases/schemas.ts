@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+export const caseType = z.enum(['strategy', 'mou', 'recognition']);
+export const institutionCode = z.string().trim().toUpperCase().regex(/^[A-Z0-9]{2,12}$/, 'an institution code such as RUPP');
+
+/** A document sent inline with JSON (base64). Pages upload with multipart instead. */
+export const inlineDocument = z.object({
+  fileName: z.string().trim().min(1).max(200).regex(/^[^/\\]+$/, 'a file name without folders'),
+  mimeType: z.enum(['application/pdf']).describe('Only PDF documents are accepted.'),
+  contentBase64: z.string().min(1).max(14_000_000, 'at most 10 MB').regex(/^[A-Za-z0-9+/=\s]+$/, 'base64'),
+});
+
+export const createCaseBody = z
+  .object({
+    type: caseType,
+    institution: institutionCode,
+    title: z.string().trim().min(3).max(200),
+    fields: z.record(z.string(), z.unknown()).default({}),
+    document: inlineDocument.optional(),
+  })
+  .strict();
+
+export const caseIdParams = z.object({ id: z.string().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'a case id') });
+
+export const listCasesQuery = z
+  .object({
+    type: caseType.optional(),
+    institution: institutionCode.optional(),
+    status: z.enum(['starting', 'in_progress', 'sent_back', 'approved', 'rejected', 'withdrawn']).optional(),
+    assignee: z.string().email().optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().optional(),
+  })
+  .strict();
+
+export const caseRow = z.object({
+  id: z.string(),
+  type: caseType,
+  institution: z.object({ code: z.string(), name: z.string() }),
+  title: z.string(),
+  status: z.string(),
+  workflowId: z.string(),
+  currentStage: z.string().nullable(),
+  dueAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});

@@ -1,0 +1,17 @@
+import type { Db } from '../../lib/db/client.js';
+import { AppError } from '../../lib/errors.js';
+import { parsePolicy, type Policy } from '../../domain/routing/policy.js';
+
+/** The newest version of the institution's own policy for the process type, else of the network-wide default. */
+export async function findPolicyInForce(db: Db, processType: 'strategy' | 'mou' | 'recognition', institutionCode: string) {
+  const own = await db.policy.findFirst({
+    where: { processType, institution: { code: institutionCode } },
+    orderBy: { version: 'desc' },
+  });
+  const row =
+    own ?? (await db.policy.findFirst({ where: { processType, institutionId: null }, orderBy: { version: 'desc' } }));
+  if (!row) throw new AppError('conflict', `No routing policy is configured for ${processType} cases.`);
+  const parsed = parsePolicy(row.definition);
+  if (!parsed.ok) throw new AppError('internal', 'The routing policy in force is invalid.', { internal: JSON.stringify(parsed.issues) });
+  return { id: row.id, key: row.key, version: row.version, definition: parsed.policy as Policy };
+}

@@ -1,0 +1,72 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { route } from '../http/routes.js';
+import { requireIdentity } from '../auth/authenticate.js';
+import type { AppDeps } from '../app.js';
+import { caseIdParams, caseRow, createCaseBody, listCasesQuery } from '../cases/schemas.js';
+import { createCase } from '../cases/create-case.js';
+import { getCase } from '../cases/get-case.js';
+import { listCases } from '../cases/list-cases.js';
+
+export function caseRoutes(deps: AppDeps): Router {
+  const r = Router();
+
+  route(
+    r,
+    {
+      method: 'post',
+      path: '/cases',
+      summary: 'Open a case: stores it and starts its workflow (workflow id = case id). Send Idempotency-Key to make retries safe.',
+      tag: 'cases',
+      body: createCaseBody,
+      responses: {
+        201: { description: 'the case, with its state' },
+        200: { description: 'the same Idempotency-Key was used before: the case created then' },
+        403: { description: 'you may not open this kind of case for this institution' },
+        422: { description: 'validation failed' },
+      },
+    },
+    async ({ body }, req, res) => {
+      const identity = requireIdentity(req);
+      const key = req.get('idempotency-key');
+      const { created, caseId } = await createCase({
+        db: deps.db,
+        temporal: deps.temporal,
+        taskQueue: deps.taskQueue,
+        identity,
+        input: body,
+        idempotencyKey: key && key.length <= 200 ? key : undefined,
+      });
+      const view = await getCase({ db: deps.db, temporal: deps.temporal, identity, caseId });
+      res.status(created ? 201 : 200).location(`/cases/${caseId}`).json(view);
+    },
+  );
+
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/cases',
+      summary: 'List the cases you may see, newest first, with filters.',
+      tag: 'cases',
+      query: listCasesQuery,
+      responses: { 200: { description: 'a page of cases', schema: z.object({ items: z.array(caseRow), nextCursor: z.string().nullable() }) } },
+    },
+    async ({ query }, req) => listCases({ db: deps.db, identity: requireIdentity(req), query }),
+  );
+
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/cases/:id',
+      summary: "A case: its record, documents and the workflow's live state, with what you may do now.",
+      tag: 'cases',
+      params: caseIdParams,
+      responses: { 200: { description: 'the case' }, 404: { description: 'no such case, or not yours to see' } },
+    },
+    async ({ params }, req) => getCase({ db: deps.db, temporal: deps.temporal, identity: requireIdentity(req), caseId: params.id }),
+  );
+
+  return r;
+}

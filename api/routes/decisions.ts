@@ -1,0 +1,53 @@
+// Decisions and the other case operations. Each maps to one engine command sent as a Temporal Update; the
+// workflow's validator answers 403 / 409 / 422 before anything is recorded.
+import { Router, type Request } from 'express';
+import { route } from '../http/routes.js';
+import { requireIdentity } from '../auth/authenticate.js';
+import type { AppDeps } from '../app.js';
+import { caseIdParams } from '../cases/schemas.js';
+import { decisionBody, delegateBody, reassignBody, resubmitBody, withdrawBody } from '../cases/command-schemas.js';
+import { loadReadableCase } from '../cases/get-case.js';
+import { runCommand } from '../cases/run-command.js';
+import { resubmitCase } from '../cases/resubmit-case.js';
+import { toCommand } from '../cases/to-command.js';
+
+const requestIdOf = (req: Request, body: { requestId?: string }) => body.requestId ?? req.get('idempotency-key') ?? undefined;
+
+const errors = {
+  403: { description: 'you may not do this on this case (not an assignee of an open step, not the submitter, not an admin)' },
+  404: { description: 'no such case, or not yours to see' },
+  409: { description: 'the step is closed, the case is closed, or the document version is not the current one' },
+  422: { description: 'validation failed (e.g. a rubric score is missing)' },
+};
+
+export function decisionRoutes(deps: AppDeps): Router {
+  const r = Router();
+
+  const op = <B extends import('zod').ZodType>(
+    path: string,
+    summary: string,
+    body: B,
+    handler: (args: { req: Request; body: import('zod').infer<B>; caseRow: Awaited<ReturnType<typeof loadReadableCase>> }) => Promise<unknown>,
+  ) =>
+    route(r, { method: 'post', path, summary, tag: 'decisions', params: caseIdParams, body, responses: { 200: { description: 'the result of the operation' }, ...errors } }, async ({ params, body: b }, req) => {
+      const caseRow = await loadReadableCase(deps.db, requireIdentity(req), params.id);
+      return handler({ req, body: b, caseRow });
+    });
+
+  op('/cases/:id/decisions', 'Approve, reject (final) or send back an open step, on the document version named by its SHA-256.', decisionBody, ({ req, body, caseRow }) =>
+    runCommand({ temporal: deps.temporal, workflowId: caseRow.workflowId, identity: requireIdentity(req), command: toCommand(body), requestId: requestIdOf(req, body) }),
+  );
+  op('/cases/:id/delegate', 'Hand my assignment on a step to another person (audited; shown in the case state).', delegateBody, ({ req, body, caseRow }) =>
+    runCommand({ temporal: deps.temporal, workflowId: caseRow.workflowId, identity: requireIdentity(req), command: toCommand({ action: 'delegate', ...body }), requestId: requestIdOf(req, body) }),
+  );
+  op('/cases/:id/reassign', "Replace an assignee of a step (an administrator of the case's institution).", reassignBody, ({ req, body, caseRow }) =>
+    runCommand({ temporal: deps.temporal, workflowId: caseRow.workflowId, identity: requireIdentity(req), command: toCommand({ action: 'reassign', ...body }), requestId: requestIdOf(req, body) }),
+  );
+  op('/cases/:id/withdraw', 'Withdraw the case (its submitter).', withdrawBody, ({ req, body, caseRow }) =>
+    runCommand({ temporal: deps.temporal, workflowId: caseRow.workflowId, identity: requireIdentity(req), command: toCommand({ action: 'withdraw', ...body }), requestId: requestIdOf(req, body) }),
+  );
+  op('/cases/:id/resubmit', 'Resubmit after a send back with a new document version and/or fields: approvals of the old version become void.', resubmitBody, ({ req, body, caseRow }) =>
+    resubmitCase({ db: deps.db, temporal: deps.temporal, identity: requireIdentity(req), caseRow, input: body, requestId: requestIdOf(req, body) }),
+  );
+  return r;
+}

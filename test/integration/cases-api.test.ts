@@ -1,0 +1,107 @@
+// API → Temporal dev server → worker → activities → database → API, with nothing mocked.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+import { waitFor } from '../support/wait.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const IRO = 'iro@demo.rupp.edu.kh';
+
+describe('cases API over the real engine', () => {
+  it('answers health, readiness and the OpenAPI document without a key', async () => {
+    expect((await h.api('/health')).status).toBe(200);
+    const ready = await h.api('/ready');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: { ok: true }, temporal: { ok: true } } });
+    const doc = (await (await h.api('/openapi.json')).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/cases', '/cases/{id}', '/cases/{id}/decisions']));
+    expect((await h.api('/docs')).headers.get('content-type')).toMatch(/text\/html/);
+  });
+
+  it('refuses requests without a valid key with problem+json', async () => {
+    const none = await h.api('/cases');
+    expect(none.status).toBe(401);
+    expect(none.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(await none.json()).toMatchObject({ code: 'unauthenticated', status: 401 });
+    const bad = await h.api('/cases', { headers: { authorization: 'Bearer chain_not-a-key' } });
+    expect(bad.status).toBe(401);
+  });
+
+  it('rejects invalid bodies with the path of each problem, and malformed JSON with 400', async () => {
+    const res = await h.api('/cases', { as: IRO, json: { type: 'visa', institution: 'RUPP', title: 'x' } });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { code: string; issues: { path: string }[] };
+    expect(body.code).toBe('validation_failed');
+    expect(body.issues.map((i) => i.path).sort()).toEqual(['body.title', 'body.type']);
+    const malformed = await h.api('/cases', { as: IRO, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":' });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ code: 'bad_request' });
+    const unknown = await h.api('/cases', { as: IRO, json: { type: 'strategy', institution: 'XYZ', title: 'Strategy' } });
+    expect(unknown.status).toBe(422);
+  });
+
+  it('does not let one HEI open a case for another', async () => {
+    const res = await h.api('/cases', { as: 'iro@demo.itc.edu.kh', json: { type: 'strategy', institution: 'RUPP', title: 'Not ours' } });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ code: 'forbidden' });
+    expect(await h.t.db.case.count({ where: { title: 'Not ours' } })).toBe(0);
+  });
+
+  it('opens a case, starts its workflow and projects its state into the database', async () => {
+    const res = await h.api('/cases', {
+      as: IRO,
+      json: { type: 'strategy', institution: 'rupp', title: 'RUPP internationalisation strategy 2026–2030', fields: { budget: { amount: 250000 } } },
+    });
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as { id: string; workflowId: string; status: string; documents: { sha256: string }[]; stateSource: string; state: { status: string } };
+    expect(created.workflowId).toBe(created.id);
+    expect(created.stateSource).toBe('workflow');
+    expect(created.documents).toHaveLength(1);
+    expect(created.documents[0]!.sha256).toMatch(/^[a-f0-9]{64}$/);
+    expect(res.headers.get('location')).toBe(`/cases/${created.id}`);
+
+    // The worker's activities project the state, append the audit chain and send the first task emails.
+    const row = await waitFor(async () => {
+      const r = await h.t.db.case.findUnique({ where: { id: created.id } });
+      return r && r.status === 'in_progress' && r.openAssignees.length > 0 ? r : null;
+    }, { what: 'projection' });
+    expect(row.openAssignees).toContain(IRO);
+    expect(row.currentStage).toBeTruthy();
+    const audit = await h.t.db.auditEvent.findMany({ where: { caseId: created.id } });
+    expect(audit.length).toBeGreaterThan(0);
+    const mail = await waitFor(() => h.t.db.outboxMessage.findMany({ where: { caseId: created.id, kind: 'task' } }).then((m) => (m.length ? m : null)), { what: 'task email' });
+    expect(mail.map((m) => m.to)).toContain(IRO);
+
+    const got = await h.api(`/cases/${created.id}`, { as: IRO });
+    expect(got.status).toBe(200);
+    const view = (await got.json()) as { state: { status: string }; institution: { code: string } };
+    expect(view.institution.code).toBe('RUPP');
+    expect(view.state.status).toBe('in_progress');
+
+    const list = (await (await h.api('/cases?type=strategy&institution=RUPP', { as: IRO })).json()) as { items: { id: string }[] };
+    expect(list.items.map((i) => i.id)).toContain(created.id);
+    const mine = (await (await h.api(`/cases?assignee=${encodeURIComponent(IRO)}`, { as: IRO })).json()) as { items: { id: string }[] };
+    expect(mine.items.map((i) => i.id)).toContain(created.id);
+
+    // Another HEI neither reads it nor sees it listed.
+    expect((await h.api(`/cases/${created.id}`, { as: 'iro@demo.itc.edu.kh' })).status).toBe(404);
+    const theirs = (await (await h.api('/cases', { as: 'iro@demo.itc.edu.kh' })).json()) as { items: { id: string }[] };
+    expect(theirs.items.map((i) => i.id)).not.toContain(created.id);
+  });
+
+  it('returns the first case for a repeated Idempotency-Key', async () => {
+    const body = { type: 'strategy', institution: 'RUPP', title: 'Idempotent strategy' };
+    const a = await h.api('/cases', { as: IRO, json: body, headers: { 'idempotency-key': 'k-123456789' } });
+    const b = await h.api('/cases', { as: IRO, json: body, headers: { 'idempotency-key': 'k-123456789' } });
+    expect(a.status).toBe(201);
+    expect(b.status).toBe(200);
+    expect(((await a.json()) as { id: string }).id).toBe(((await b.json()) as { id: string }).id);
+    expect(await h.t.db.case.count({ where: { title: 'Idempotent strategy' } })).toBe(1);
+  });
+});

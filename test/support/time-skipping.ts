@@ -1,0 +1,10 @@
+// A time-skipping Temporal test server (Temporal's Java test server, installed by the set-up) per workflow test
+// file. Time skips by itself only while a client awaits a workflow *result*; tests that wait on Updates move it
+// with `env.sleep(...)`.
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { toolPaths } from '../../lib/tools.js';
+
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const path = toolPaths().testServer;
+  return TestWorkflowEnvironment.createTimeSkipping(path ? { server: { executable: { type: 'existing-path', path } } } : {});
+}

@@ -1,0 +1,53 @@
+import { fileURLToPath } from 'node:url';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { Activities } from '../activities/index.js';
+import { allSearchAttributeKeys } from '../workflows/approval/search-attributes.js';
+import type { Logger } from '../lib/logger.js';
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface ChainWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: Activities;
+  /** A pre-built bundle (tests build one per file); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  maxConcurrentActivityTaskExecutions?: number;
+}
+
+export function createChainWorker(opts: ChainWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    activities: opts.activities,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
+  });
+}
+
+const saTypes: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+};
+
+/** Registers the case search attributes on the namespace (idempotent: present ones are left alone). */
+export async function ensureSearchAttributes(client: Client, namespace: string, logger?: Logger): Promise<void> {
+  const existing = await client.connection.operatorService.listSearchAttributes({ namespace });
+  const have = new Set(Object.keys(existing.customAttributes ?? {}));
+  const missing = allSearchAttributeKeys.filter((k) => !have.has(k.name));
+  if (missing.length === 0) return;
+  try {
+    await client.connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((k) => [k.name, saTypes[k.type]!])),
+    });
+    logger?.info({ added: missing.map((k) => k.name) }, 'registered search attributes');
+  } catch (err) {
+    if (!/already exists/i.test(String(err))) throw err;
+  }
+}

@@ -1,0 +1,43 @@
+// Messages of the approval workflow, defined once and imported by both the workflow and the API.
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Actor, Command, CommandResult, EngineState, CaseView } from '../../domain/approval/index.js';
+import type { Policy } from '../../domain/routing/policy.js';
+
+export type { CaseView, CommandResult };
+export type EngineActor = Actor;
+export type EngineCommand = Command;
+
+export interface ApprovalInput {
+  caseId: string;
+  type: 'strategy' | 'mou' | 'recognition';
+  institution: string;
+  title: string;
+  /** The policy snapshot the case runs on: a policy in use is never changed in place. */
+  policy: Policy;
+  fields: Record<string, unknown>;
+  submitter: { id?: string; email: string; name?: string };
+  document: { sha256: string; version: number };
+  /** Set by continue-as-new: the state carried over from the previous run. */
+  carried?: CarriedState;
+}
+
+export interface CarriedState {
+  engine: EngineState;
+  projectionSeq: number;
+  auditedEvents: number;
+  runs: number;
+}
+
+export interface CommandRequest {
+  actor: Actor;
+  command: Command;
+}
+
+/**
+ * Every decision is an Update, not a Signal: the caller needs the rejection (403/409/422) synchronously, and the
+ * validator rejects it before anything is written to history. The update id is the idempotency key.
+ */
+export const commandUpdate = defineUpdate<CommandResult, [CommandRequest]>('command');
+
+/** The full state, shaped for the viewer (what they may do now); read-only. */
+export const stateQuery = defineQuery<CaseView, [Actor | undefined]>('state');

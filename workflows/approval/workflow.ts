@@ -1,0 +1,184 @@
+// The approval workflow: a thin, deterministic interpreter around the pure engine in domain/approval. The engine
+// decides; this file turns its effects into activities (people lookup, email, projection, audit) and its
+// deadlines into Temporal timers. No I/O, randomness or wall clock here: `Date.now()` is Temporal's clock.
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../../activities/index.js';
+import * as engine from '../../domain/approval/index.js';
+import { commandUpdate, stateQuery, type ApprovalInput, type CarriedState } from './messages.js';
+import { assigneesKey, caseTypeKey, dueAtKey, institutionKey, stageKey, statusKey } from './search-attributes.js';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+
+/** Continue-as-new well before Temporal's limits (51,200 events / 50 MB) when the server has not suggested it yet. */
+const MAX_HISTORY_EVENTS = 8_000;
+
+export type ApprovalOutcome = { caseId: string; outcome: 'approved' | 'rejected' | 'withdrawn'; runs: number };
+
+export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOutcome> {
+  const queue: engine.Effect[] = [];
+  let projectionSeq = input.carried?.projectionSeq ?? 0;
+  let audited = input.carried?.auditedEvents ?? 0;
+  const runs = (input.carried?.runs ?? 0) + 1;
+  let state: engine.EngineState;
+  if (input.carried) {
+    state = input.carried.engine;
+  } else {
+    const created = engine.createCase({
+      caseId: input.caseId,
+      policy: input.policy,
+      fields: input.fields,
+      submitter: input.submitter,
+      institution: input.institution,
+      document: input.document,
+      now: Date.now(),
+    });
+    state = created.state;
+    queue.push(...created.effects);
+  }
+  let dirty = true;
+  let outcome: ApprovalOutcome['outcome'] | undefined;
+
+  setHandler(stateQuery, (viewer) => engine.view(state, viewer));
+
+  setHandler(
+    commandUpdate,
+    ({ actor, command }) => {
+      const applied = engine.applyCommand(state, actor, command, Date.now());
+      state = applied.state;
+      queue.push(...applied.effects);
+      dirty = true;
+      return applied.result;
+    },
+    {
+      // Rejected here, an update leaves no trace in history; the API maps the type to 403 / 409 / 422.
+      validator: ({ actor, command }) => {
+        const err = engine.validateCommand(state, actor, command);
+        if (err) throw ApplicationFailure.create({ type: err.code, message: err.message, details: [err], nonRetryable: true });
+      },
+    },
+  );
+
+  async function run(effect: engine.Effect): Promise<void> {
+    switch (effect.type) {
+      case 'resolveAssignees': {
+        const resolved = await acts.resolveAssignees({
+          caseId: input.caseId,
+          institution: input.institution,
+          fields: engine.currentFields(state),
+          steps: effect.steps,
+        });
+        const next = engine.assigneesResolved(state, effect.requestId, resolved, Date.now());
+        state = next.state;
+        queue.push(...next.effects);
+        dirty = true;
+        return;
+      }
+      case 'notify': {
+        if (effect.recipients.length === 0) return;
+        await acts.notify({
+          caseId: input.caseId,
+          kind: effect.kind,
+          key: `${input.caseId}/${effect.key}`,
+          stepId: effect.stepId,
+          stepName: effect.stepName,
+          recipients: effect.recipients,
+          detail: effect.detail,
+          link: effect.link,
+          dueAt: effect.dueAt ?? null,
+        });
+        return;
+      }
+      case 'revokeLinks':
+        await acts.revokeLinks({ caseId: input.caseId, stepId: effect.stepId, emails: effect.emails });
+        return;
+      case 'completed':
+        outcome = effect.outcome;
+        return;
+    }
+  }
+
+  async function flush(): Promise<void> {
+    const events = engine.auditEvents(state, audited);
+    if (events.length) {
+      await acts.audit(
+        events.map((e, i) => ({
+          idempotencyKey: `${input.caseId}/event/${audited + i}`,
+          caseId: input.caseId,
+          type: e.type,
+          actor: e.actor ?? null,
+          payload: e.payload,
+          at: new Date(e.at).toISOString(),
+        })),
+      );
+      audited += events.length;
+    }
+    const s = engine.summary(state);
+    projectionSeq++;
+    await acts.project({
+      caseId: input.caseId,
+      seq: projectionSeq,
+      status: s.status,
+      currentStage: s.currentStage?.name ?? null,
+      dueAt: s.dueAt === null ? null : new Date(s.dueAt).toISOString(),
+      openAssignees: s.openAssignees,
+      participants: s.participants,
+      summary: s,
+      fields: engine.currentFields(state),
+    });
+    upsertSearchAttributes([
+      { key: caseTypeKey, value: input.type },
+      { key: institutionKey, value: input.institution },
+      { key: statusKey, value: s.status },
+      { key: stageKey, value: s.currentStage?.id ?? 'none' },
+      { key: dueAtKey, value: s.dueAt === null ? null : new Date(s.dueAt) },
+      { key: assigneesKey, value: s.openAssignees },
+    ] as never);
+  }
+
+  for (;;) {
+    while (queue.length) await run(queue.shift()!);
+    if (dirty) {
+      dirty = false;
+      await flush();
+      continue;
+    }
+    if (outcome) break;
+
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) {
+      // Let in-flight updates finish, so that no caller is left without an answer, then carry the state over.
+      await condition(allHandlersFinished);
+      if (queue.length === 0 && !dirty) {
+        const carried: CarriedState = { engine: state, projectionSeq, auditedEvents: audited, runs };
+        log.info('continuing as new', { caseId: input.caseId, historyLength: info.historyLength, runs });
+        return continueAsNew<typeof approvalWorkflow>({ ...input, carried });
+      }
+      continue;
+    }
+
+    const wake = engine.nextWakeUp(state);
+    const woken = () => queue.length > 0 || dirty;
+    const timedOut = wake === null ? (await condition(woken), false) : !(await condition(woken, Math.max(1, wake - Date.now())));
+    if (timedOut && wake !== null) {
+      const ticked = engine.tick(state, Date.now());
+      state = ticked.state;
+      queue.push(...ticked.effects);
+      dirty = true;
+    }
+  }
+  await condition(allHandlersFinished);
+  return { caseId: input.caseId, outcome, runs };
+}
