@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import protos from '@temporalio/proto';
 import type { Activities } from '../activities/index.js';
 import { allSearchAttributeKeys } from '../workflows/approval/search-attributes.js';
 import type { Logger } from '../lib/logger.js';
@@ -29,7 +29,8 @@ export function createChainWorker(opts: ChainWorkerOptions): Promise<Worker> {
   });
 }
 
-const saTypes: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+const { temporal } = protos;
+const saTypes: Record<string, number> = {
   KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
   KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
