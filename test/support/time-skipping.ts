@@ -1,10 +1,13 @@
 // A time-skipping Temporal test server (Temporal's Java test server, installed by the set-up) per workflow test
-// file. Time skips by itself only while a client awaits a workflow *result*; tests that wait on Updates move it
-// with `env.sleep(...)`.
+// file, with the case search attributes registered. Time skips by itself only while a client awaits a workflow
+// *result*; tests that wait on Updates move it with `env.sleep(...)`.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { toolPaths } from '../../lib/tools.js';
+import { ensureSearchAttributes } from '../../worker/create-worker.js';
 
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const path = toolPaths().testServer;
-  return TestWorkflowEnvironment.createTimeSkipping(path ? { server: { executable: { type: 'existing-path', path } } } : {});
+  const env = await TestWorkflowEnvironment.createTimeSkipping(path ? { server: { executable: { type: 'existing-path', path } } } : {});
+  await ensureSearchAttributes(env.client, env.namespace ?? 'default');
+  return env;
 }

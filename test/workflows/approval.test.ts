@@ -1,0 +1,143 @@
+// The approval workflow on Temporal's time-skipping server: real workflow code, real timers, real Updates;
+// activities are recording fakes (they are not the subject here).
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Command } from '../../domain/approval/index.js';
+import { SHA, openSteps, rejection, useTimeSkipping, waitOpen, withCase } from './harness.js';
+import { actor, input, policies } from './fixtures.js';
+
+useTimeSkipping();
+
+describe('approval workflow (time-skipping server)', () => {
+  it('runs stages in order and completes approved', async () => {
+    await withCase(input(`seq-${randomUUID()}`, policies.sequential()), async (h, rec) => {
+      expect(openSteps(await h.state())).toEqual(['iro_check']);
+      await h.send(actor('iro@rupp.kh'), { type: 'approve', stepId: 'iro_check', documentSha256: SHA });
+      await waitOpen(h);
+      await h.settle();
+      expect(openSteps(await h.state())).toEqual(['endorse']);
+      await h.send(actor('rector@rupp.kh'), { type: 'approve', stepId: 'endorse', documentSha256: SHA, comment: 'Endorsed.' });
+      expect(await h.handle.result()).toMatchObject({ outcome: 'approved' });
+      const kinds = rec.notifications.map((n) => `${n.kind}:${n.recipients.map((r) => r.email).join(',')}`);
+      expect(kinds).toEqual(['task:iro@rupp.kh', 'task:rector@rupp.kh', 'outcome:rector@rupp.kh']);
+      expect(rec.audits.map((a) => a.type)).toEqual(['submitted', 'step_opened', 'approved', 'step_completed', 'step_opened', 'approved', 'step_completed', 'completed']);
+    });
+  });
+
+  it('runs the steps of a stage in parallel and skips a conditional step whose condition is false', async () => {
+    // budget above the threshold: finance review runs beside legal review
+    await withCase(input(`par-on-${randomUUID()}`, policies.parallelConditional(), { budget: { amount: 80000 }, partner: { email: 'signatory@uni-saarland.de' } }), async (h) => {
+      expect(openSteps(await h.state()).sort()).toEqual(['finance', 'legal']);
+      await h.send(actor('admin@rupp.kh'), { type: 'approve', stepId: 'legal', documentSha256: SHA });
+      await h.settle();
+      expect(openSteps(await h.state())).toEqual(['finance']);
+      await h.send(actor('rector@rupp.kh'), { type: 'approve', stepId: 'finance', documentSha256: SHA });
+      await waitOpen(h);
+      await h.settle();
+      const s = await h.state();
+      expect(openSteps(s)).toEqual(['countersign']);
+      expect(s.stages[1]!.steps[0]!.assignees.map((a) => a.email)).toEqual(['signatory@uni-saarland.de']);
+    });
+    // budget below: finance is skipped, legal alone completes the stage
+    await withCase(input(`par-off-${randomUUID()}`, policies.parallelConditional(), { budget: { amount: 20000 }, partner: { email: 'signatory@ua.es' } }), async (h) => {
+      const s = await h.state();
+      expect(openSteps(s)).toEqual(['legal']);
+      expect(s.stages[0]!.steps.find((x) => x.id === 'finance')!.status).toBe('skipped');
+      await h.send(actor('admin@rupp.kh'), { type: 'approve', stepId: 'legal', documentSha256: SHA });
+      await h.settle();
+      expect(openSteps(await h.state())).toEqual(['countersign']);
+    });
+  });
+
+  it('closes a 2-of-3 quorum at the second approval; the third reviewer is refused', async () => {
+    await withCase(input(`quorum-${randomUUID()}`, policies.quorum()), async (h, rec) => {
+      await h.send(actor('r1@moeys.kh'), { type: 'approve', stepId: 'review', documentSha256: SHA });
+      let s = await h.state();
+      expect(s.stages[0]!.steps[0]).toMatchObject({ status: 'open', approvals: 1, needed: 2 });
+      await h.send(actor('r2@moeys.kh'), { type: 'approve', stepId: 'review', documentSha256: SHA });
+      await waitOpen(h);
+      await h.settle();
+      s = await h.state();
+      expect(s.stages[0]!.steps[0]).toMatchObject({ status: 'approved', approvals: 2 });
+      expect(openSteps(s)).toEqual(['signoff']);
+      expect(rec.notifications[0]).toMatchObject({ kind: 'task', link: { actions: ['approve', 'reject', 'delegate'], expiryDays: 14 } });
+      expect(rec.notifications[0]!.recipients.map((r) => r.email)).toEqual(['r1@moeys.kh', 'r2@moeys.kh', 'r3@moeys.kh']);
+      // The first approval revokes only that reviewer's link; the closing one revokes the step's links.
+      expect(rec.revoked).toEqual([{ stepId: 'review', emails: ['r1@moeys.kh'] }, { stepId: 'review' }]);
+      const late = await rejection(h.send(actor('r3@moeys.kh'), { type: 'approve', stepId: 'review', documentSha256: SHA }));
+      expect(late.type).toBe('conflict');
+      expect(late.message).toMatch(/not open \(approved\)/);
+    });
+  });
+
+  it('refuses an unauthorised actor, a wrong version and a missing comment, recording nothing', async () => {
+    await withCase(input(`auth-${randomUUID()}`, policies.sequential()), async (h) => {
+      const before = (await h.state()).history.length;
+      expect((await rejection(h.send(actor('mallory@itc.kh'), { type: 'approve', stepId: 'iro_check', documentSha256: SHA }))).type).toBe('forbidden');
+      expect((await rejection(h.send(actor('rector@rupp.kh'), { type: 'approve', stepId: 'endorse', documentSha256: SHA }))).type).toBe('conflict');
+      expect((await rejection(h.send(actor('iro@rupp.kh'), { type: 'approve', stepId: 'iro_check', documentSha256: 'b'.repeat(64) }))).type).toBe('stale_version');
+      expect((await rejection(h.send(actor('iro@rupp.kh'), { type: 'reject', stepId: 'iro_check', documentSha256: SHA, comment: ' ' }))).type).toBe('invalid');
+      expect((await rejection(h.send(actor('iro@rupp.kh'), { type: 'withdraw' }))).type).toBe('forbidden');
+      expect((await h.state()).history.length).toBe(before);
+    });
+  });
+
+  it('returns the first result for a repeated update id and records the decision once', async () => {
+    await withCase(input(`idem-${randomUUID()}`, policies.quorum()), async (h) => {
+      const cmd: Command = { type: 'approve', stepId: 'review', documentSha256: SHA, comment: 'ok' };
+      const first = await h.send(actor('r1@moeys.kh'), cmd, 'decision-1');
+      const second = await h.send(actor('r1@moeys.kh'), cmd, 'decision-1');
+      expect(second).toEqual(first);
+      const s = await h.state();
+      expect(s.history.filter((e) => e.type === 'approved')).toHaveLength(1);
+      expect(s.stages[0]!.steps[0]!.approvals).toBe(1);
+    });
+  });
+
+  it('sends back to the submitter; the resubmitted version voids earlier approvals and restarts the review', async () => {
+    await withCase(input(`sendback-${randomUUID()}`, policies.sequential()), async (h, rec) => {
+      await h.send(actor('iro@rupp.kh'), { type: 'approve', stepId: 'iro_check', documentSha256: SHA });
+      await waitOpen(h);
+      await h.send(actor('rector@rupp.kh'), { type: 'sendBack', stepId: 'endorse', documentSha256: SHA, to: 'submitter', comment: 'Add KPIs for incoming mobility.' });
+      await h.settle();
+      let s = await h.state();
+      expect(s.status).toBe('sent_back');
+      expect(rec.notifications.at(-1)).toMatchObject({ kind: 'sent_back', detail: 'Add KPIs for incoming mobility.' });
+      const v2 = { sha256: 'c'.repeat(64), version: 2 };
+      expect((await rejection(h.send(actor('iro@rupp.kh'), { type: 'resubmit', document: v2 }))).type).toBe('forbidden');
+      await h.send(actor('rector@rupp.kh'), { type: 'resubmit', document: v2, fields: { kpis: 3 }, comment: 'KPIs added.' });
+      await waitOpen(h);
+      await h.settle();
+      s = await h.state();
+      expect(s.status).toBe('in_progress');
+      expect(s.document).toEqual(v2);
+      expect(openSteps(s)).toEqual(['iro_check']);
+      const approvals = s.history.filter((e) => e.type === 'approved');
+      expect(approvals).toHaveLength(1);
+      expect(approvals[0]!.void).toBe(true);
+      // A decision on the old version is refused; on the new one it counts.
+      expect((await rejection(h.send(actor('iro@rupp.kh'), { type: 'approve', stepId: 'iro_check', documentSha256: SHA }))).type).toBe('stale_version');
+      await h.send(actor('iro@rupp.kh'), { type: 'approve', stepId: 'iro_check', documentSha256: v2.sha256 });
+      await waitOpen(h);
+      expect(openSteps(await h.state())).toEqual(['endorse']);
+    });
+  });
+
+  it('lets an assignee delegate; the delegate may decide and the delegator may not', async () => {
+    await withCase(input(`delegate-${randomUUID()}`, policies.quorum()), async (h, rec) => {
+      await h.send(actor('r1@moeys.kh'), { type: 'delegate', stepId: 'review', to: { email: 'deputy@moeys.kh', name: 'Deputy' }, comment: 'On mission.' });
+      await h.settle();
+      expect((await rejection(h.send(actor('r1@moeys.kh'), { type: 'approve', stepId: 'review', documentSha256: SHA }))).type).toBe('forbidden');
+      const s = await h.state();
+      const deputy = s.stages[0]!.steps[0]!.assignees.find((a) => a.email === 'deputy@moeys.kh')!;
+      expect(deputy).toMatchObject({ active: true, source: 'delegation', delegatedFrom: ['r1@moeys.kh'] });
+      expect(rec.notifications.at(-1)).toMatchObject({ kind: 'delegated', recipients: [{ email: 'deputy@moeys.kh', name: 'Deputy' }] });
+      expect(rec.revoked).toContainEqual({ stepId: 'review', emails: ['r1@moeys.kh'] });
+      // The deputy sees their allowed actions, then decides.
+      const asDeputy = await h.state(actor('deputy@moeys.kh'));
+      expect(asDeputy.allowed).toEqual([{ stepId: 'review', actions: ['approve', 'reject', 'delegate'] }]);
+      await h.send(actor('deputy@moeys.kh'), { type: 'approve', stepId: 'review', documentSha256: SHA });
+      expect((await h.state()).stages[0]!.steps[0]!.approvals).toBe(1);
+    });
+  });
+});
