@@ -8,12 +8,16 @@ import { resolveAssigneeSpecs, type AssigneeSpec, type ResolvedPerson } from './
 import type { Mailer } from './mailer.js';
 import { sendNotifications, type LinkIssuer, type NotifyInput } from './notify.js';
 import { projectCase, type ProjectionInput } from './projection.js';
+import { sealCaseDecision, type SealInput, type SealResult } from './seal.js';
+import type { Sealer } from './pdf/index.js';
 
 export interface ActivityDeps {
   db: Db;
   mailer: Mailer;
   publicUrl: string;
   logger?: Logger;
+  /** The sealing key, parsed once per process. */
+  sealer: Sealer;
   issueLink?: LinkIssuer;
   /** Revokes the unused decision links of a step (all recipients, or the given ones). */
   revokeLinks?: (args: { caseId: string; stepId: string; emails?: string[] }) => Promise<number>;
@@ -44,6 +48,10 @@ export const createActivities = (deps: ActivityDeps) => ({
     let appended = 0;
     for (const e of events) if ((await appendAudit(deps.db, e)).created) appended++;
     return { appended };
+  },
+
+  async sealDecision(input: SealInput): Promise<SealResult> {
+    return sealCaseDecision(deps, input);
   },
 
   async revokeLinks(args: { caseId: string; stepId: string; emails?: string[] }): Promise<{ revoked: number }> {

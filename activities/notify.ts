@@ -19,6 +19,8 @@ export interface NotifyInput {
   /** When the step is decided from an email link, the actions the link allows. */
   link?: { actions: string[]; expiryDays: number };
   dueAt?: string | null;
+  /** Outcome emails: the sealed decision PDF to link to. */
+  sealedId?: string;
 }
 
 /** Issues a decision link for one recipient; provided by the link layer (api/links). Returns the URL. */
@@ -54,7 +56,17 @@ export async function sendNotifications(deps: NotifyDeps, n: NotifyInput): Promi
   const caseUrl = `${deps.publicUrl}/cases/${encodeURIComponent(c.id)}`;
   let sent = 0;
   let duplicates = 0;
-  for (const r of n.recipients) {
+  let recipients = n.recipients;
+  if (n.kind === 'outcome') {
+    // The outcome goes to the submitter and to the institution's leadership and IRO.
+    const staff = await deps.db.membership.findMany({
+      where: { institutionId: c.institutionId, role: { in: ['leadership', 'iro'] } },
+      include: { person: true },
+    });
+    const seen = new Set(recipients.map((r) => r.email.toLowerCase()));
+    recipients = [...recipients, ...staff.filter((m) => !seen.has(m.person.email.toLowerCase()) && seen.add(m.person.email.toLowerCase())).map((m) => ({ id: m.person.id, email: m.person.email, name: m.person.name }))];
+  }
+  for (const r of recipients) {
     const idempotencyKey = `${n.key}/${r.email.toLowerCase()}`;
     const already = await deps.db.outboxMessage.findUnique({ where: { idempotencyKey }, select: { sentAt: true } });
     if (already?.sentAt) {
@@ -74,6 +86,10 @@ export async function sendNotifications(deps: NotifyDeps, n: NotifyInput): Promi
       links.push({ label: 'Review and decide', url });
     } else {
       links.push({ label: 'Open the case', url: caseUrl });
+    }
+    if (n.sealedId) {
+      links.push({ label: 'Sealed decision (PDF)', url: `${deps.publicUrl}/sealed/${encodeURIComponent(n.sealedId)}.pdf` });
+      links.push({ label: 'Verify the decision', url: `${deps.publicUrl}/verify/${encodeURIComponent(c.id)}` });
     }
     const greeting = `Dear ${r.name ?? r.email},`;
     const lines = [

@@ -10,6 +10,8 @@ import { notFoundHandler, problemHandler } from './http/problem.js';
 import { systemRoutes } from './routes/system.js';
 import { caseRoutes } from './routes/cases.js';
 import { decisionRoutes } from './routes/decisions.js';
+import { verifyRoutes } from './routes/verify.js';
+import type { Sealer } from '../activities/pdf/index.js';
 
 export interface AppDeps {
   db: Db;
@@ -19,6 +21,8 @@ export interface AppDeps {
   publicUrl: string;
   /** Embedded (local, single-process) mode: the outbox page and relaxed cookie flags. */
   embedded: boolean;
+  /** The sealing certificate (to recognise our own seals at /verify). */
+  sealer?: Sealer;
   /** Extra routers mounted before the API routes (pages, links, sign-in), each given the same deps. */
   extraRouters?: ((deps: AppDeps) => Router)[];
   /** Authenticators that may set req.identity before API keys are looked at (e.g. session cookies). */
@@ -45,6 +49,7 @@ export function createApp(deps: AppDeps): Express {
   for (const r of deps.extraRouters ?? []) app.use(r(deps));
   app.use(caseRoutes(deps));
   app.use(decisionRoutes(deps));
+  app.use(verifyRoutes(deps));
   app.use(notFoundHandler);
   app.use(problemHandler);
   return app;

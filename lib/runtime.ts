@@ -1,6 +1,7 @@
 // Wires the engine's parts together: database, Temporal client, worker, HTTP API. The embedded launcher,
 // the production entry points and the integration tests all start the engine through here.
 import type { Server } from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { Runtime as TemporalRuntime, makeTelemetryFilterString, type Worker, type WorkerOptions } from '@temporalio/worker';
@@ -12,6 +13,15 @@ import { createPrisma, type Db } from './db/client.js';
 import type { CommonEnv } from './env.js';
 import type { Logger } from './logger.js';
 import { connectClient, connectWorkerConnection } from './temporal.js';
+import { ensureDevCertificate, loadSealerFromFile, type Sealer } from '../activities/pdf/index.js';
+
+/** The sealing key, parsed once per process: SIGNING_P12_PATH, or the development certificate under DATA_DIR. */
+export async function loadSealer(env: CommonEnv): Promise<Sealer> {
+  if (env.SIGNING_P12_PATH) return loadSealerFromFile(env.SIGNING_P12_PATH, env.SIGNING_P12_PASSPHRASE, false);
+  const devPath = path.resolve(env.DATA_DIR, 'dev-signing.p12');
+  await ensureDevCertificate(devPath, env.SIGNING_P12_PASSPHRASE);
+  return loadSealerFromFile(devPath, env.SIGNING_P12_PASSPHRASE, true);
+}
 
 export interface RuntimeOptions {
   env: CommonEnv & { PORT?: number; HOST?: string; WORKER_MAX_ACTIVITIES?: number };
@@ -79,6 +89,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let url: string | undefined;
 
   const publicUrlRef = { get: () => publicUrl };
+  const sealer = await loadSealer(env);
   if (opts.worker) {
     await ensureSearchAttributes(client, env.TEMPORAL_NAMESPACE, logger).catch((err) =>
       logger.warn({ err: String(err) }, 'could not register search attributes; register them on the cluster (see README)'),
@@ -87,6 +98,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const activities = createActivities({
       db,
       mailer,
+      sealer,
       get publicUrl() {
         return publicUrlRef.get();
       },
@@ -113,6 +125,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         return publicUrlRef.get();
       },
       embedded: opts.embedded,
+      sealer,
     });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(port, env.HOST ?? '127.0.0.1', () => resolve(s));

@@ -2,7 +2,7 @@
 // DATABASE_URL), a local Temporal dev server with its state in DATA_DIR/temporal.db (unless TEMPORAL_ADDRESS),
 // migrations, demo data on the first start, the worker and the API in this process.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/embedded.js';
 import { migrate } from '../lib/db/migrate.js';

@@ -15,7 +15,17 @@ export interface GetCaseOptions {
   caseId: string;
 }
 
-export async function loadReadableCase(db: Db, identity: Identity, caseId: string) {
+/** Everyone the workflow has assigned so far (the DB projection may lag a moment behind the workflow). */
+async function liveParticipants(temporal: Client, workflowId: string): Promise<string[]> {
+  try {
+    const view = await temporal.workflow.getHandle(workflowId).query(stateQuery, undefined);
+    return view.stages.flatMap((s) => s.steps.flatMap((st) => st.assignees.map((a) => a.email.toLowerCase())));
+  } catch {
+    return [];
+  }
+}
+
+export async function loadReadableCase(db: Db, identity: Identity, caseId: string, temporal?: Client) {
   const row = await db.case.findUnique({
     where: { id: caseId },
     include: {
@@ -26,14 +36,17 @@ export async function loadReadableCase(db: Db, identity: Identity, caseId: strin
   // Not found and not allowed look the same: a case's existence is not revealed to outsiders.
   if (!row) throw new AppError('not_found', 'No such case, or you may not see it.');
   const submitter = row.createdById ? await db.person.findUnique({ where: { id: row.createdById }, select: { email: true } }) : null;
-  if (!canReadCase(identity, { institution: row.institution.code, type: row.type, participants: row.assignees, submitterEmail: submitter?.email })) {
-    throw new AppError('not_found', 'No such case, or you may not see it.');
+  const access = { institution: row.institution.code, type: row.type, participants: row.assignees, submitterEmail: submitter?.email };
+  if (!canReadCase(identity, access)) {
+    // Just assigned? The workflow knows before the projection does.
+    const live = temporal ? await liveParticipants(temporal, row.workflowId) : [];
+    if (!live.length || !canReadCase(identity, { ...access, participants: live })) throw new AppError('not_found', 'No such case, or you may not see it.');
   }
   return row;
 }
 
 export async function getCase(opts: GetCaseOptions) {
-  const row = await loadReadableCase(opts.db, opts.identity, opts.caseId);
+  const row = await loadReadableCase(opts.db, opts.identity, opts.caseId, opts.temporal);
   let state: CaseView | null = null;
   let stateSource: 'workflow' | 'projection' = 'workflow';
   try {

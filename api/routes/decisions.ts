@@ -30,7 +30,7 @@ export function decisionRoutes(deps: AppDeps): Router {
     handler: (args: { req: Request; body: import('zod').infer<B>; caseRow: Awaited<ReturnType<typeof loadReadableCase>> }) => Promise<unknown>,
   ) =>
     route(r, { method: 'post', path, summary, tag: 'decisions', params: caseIdParams, body, responses: { 200: { description: 'the result of the operation' }, ...errors } }, async ({ params, body: b }, req) => {
-      const caseRow = await loadReadableCase(deps.db, requireIdentity(req), params.id);
+      const caseRow = await loadReadableCase(deps.db, requireIdentity(req), params.id, deps.temporal);
       return handler({ req, body: b, caseRow });
     });
 

@@ -204,6 +204,8 @@ function complete(state: EngineState, outcome: 'approved' | 'rejected' | 'withdr
     }
   }
   state.history.push({ type: 'completed', at: now, via: 'system', detail: outcome, actor, documentSha256: state.document.sha256 });
+  // A final decision is sealed (signed PDF) before its outcome is announced, so the email can point at it.
+  if (outcome !== 'withdrawn') effects.push({ type: 'seal', outcome, at: now, document: state.document });
   effects.push({ type: 'notify', kind: outcome === 'withdrawn' ? 'withdrawn' : 'outcome', key: `outcome/${outcome}`, recipients: [state.submitter], detail: `Outcome: ${outcome}.` });
   effects.push({ type: 'completed', outcome });
 }

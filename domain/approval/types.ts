@@ -149,6 +149,7 @@ export type Effect =
       dueAt?: string | null;
     }
   | { type: 'revokeLinks'; stepId: string; emails?: string[] }
+  | { type: 'seal'; outcome: 'approved' | 'rejected'; at: number; document: { sha256: string; version: number } }
   | { type: 'completed'; outcome: 'approved' | 'rejected' | 'withdrawn' };
 
 export interface StepView {

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DECISION_MARKER_KEY, renderDecisionPdf, type DecisionEntry } from '../../activities/pdf/index.js';
 import { embedFaces, wrapText, type Faces } from '../../activities/pdf/layout.js';
 import { sampleDecision } from '../../activities/pdf/sample-decision.js';
-import { describeWithPoppler, pdftotext } from './poppler.js';
+import { describeWithPoppler, pdftotext } from '../support/poppler.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'chain-layout-'));
 const write = (name: string, bytes: Uint8Array) => {

@@ -8,7 +8,7 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDevCertificateP12, createSealer, ensureDevCertificate, renderDecisionPdf, SealError, sealDecision, verifySealedPdf, type Sealer } from '../../activities/pdf/index.js';
 import { sampleDecision } from '../../activities/pdf/sample-decision.js';
-import { describeWithPoppler, pdfsig } from './poppler.js';
+import { describeWithPoppler, pdfsig } from '../support/poppler.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'chain-seal-'));
 const write = (name: string, bytes: Uint8Array) => {

@@ -1,6 +1,9 @@
 // The whole engine for an integration test: a fresh database (PGlite, or PostgreSQL with TEST_DATABASE_URL),
 // the run's Temporal dev server, a worker on a task queue of its own, and the HTTP app on a free port.
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { inject } from 'vitest';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { parseEnv, embeddedEnv } from '../../lib/env.js';
@@ -40,7 +43,8 @@ export interface Harness {
 export async function startHarness(opts: { env?: Record<string, string>; worker?: boolean } = {}): Promise<Harness> {
   const t = await createTestDb();
   const taskQueue = `test-${randomUUID().slice(0, 8)}`;
-  const env = parseEnv(embeddedEnv, { LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: taskQueue, ...opts.env });
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'chain-test-'));
+  const env = parseEnv(embeddedEnv, { LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: dataDir, ...opts.env });
   const runtime = await startRuntime({
     env,
     databaseUrl: t.url,
@@ -80,6 +84,7 @@ export async function startHarness(opts: { env?: Record<string, string>; worker?
     async close() {
       await runtime.stop();
       await t.close();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -14,7 +14,7 @@ function chainServiceEnv(yaml: string): Map<string, Set<string>> {
   let service: string | undefined;
   let inServices = false;
   let inEnv = false;
-  let builds = new Set<string>();
+  const builds = new Set<string>();
   for (const raw of lines) {
     const line = raw.replace(/\s+#.*$/, '');
     if (!line.trim()) continue;

@@ -24,6 +24,7 @@ export interface Recorder {
   projections: number;
   audits: { type: string; idempotencyKey: string }[];
   revoked: { stepId: string; emails?: string[] }[];
+  sealed: { caseId: string; outcome: string; documentSha256: string }[];
 }
 
 export function fakeActivities(rec: Recorder): Activities {
@@ -52,6 +53,10 @@ export function fakeActivities(rec: Recorder): Activities {
       for (const e of events) if (!rec.audits.some((a) => a.idempotencyKey === e.idempotencyKey)) rec.audits.push({ type: e.type, idempotencyKey: e.idempotencyKey });
       return { appended: events.length };
     },
+    async sealDecision(args) {
+      rec.sealed.push(args);
+      return { sealedId: `sealed-${args.caseId}`, sha256: 'f'.repeat(64), created: true };
+    },
     async revokeLinks(args) {
       rec.revoked.push({ stepId: args.stepId, emails: args.emails });
       return { revoked: 0 };
@@ -59,7 +64,7 @@ export function fakeActivities(rec: Recorder): Activities {
   } as Activities;
 }
 
-export const newRecorder = (): Recorder => ({ notifications: [], projections: 0, audits: [], revoked: [] });
+export const newRecorder = (): Recorder => ({ notifications: [], projections: 0, audits: [], revoked: [], sealed: [] });
 
 export const actor = (email: string, roles: Actor['roles'] = []): Actor => ({ email, via: 'api', roles });
 

@@ -17,6 +17,8 @@ export interface ApprovalInput {
   fields: Record<string, unknown>;
   submitter: { id?: string; email: string; name?: string };
   document: { sha256: string; version: number };
+  /** Continue-as-new once history reaches this many events (default 8,000; tests set it low). */
+  maxHistoryEvents?: number;
   /** Set by continue-as-new: the state carried over from the previous run. */
   carried?: CarriedState;
 }

@@ -25,7 +25,7 @@ const acts = proxyActivities<Activities>({
 /** Continue-as-new well before Temporal's limits (51,200 events / 50 MB) when the server has not suggested it yet. */
 const MAX_HISTORY_EVENTS = 8_000;
 
-export type ApprovalOutcome = { caseId: string; outcome: 'approved' | 'rejected' | 'withdrawn'; runs: number };
+export type ApprovalOutcome = { caseId: string; outcome: 'approved' | 'rejected' | 'withdrawn'; runs: number; sealedId?: string };
 
 export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOutcome> {
   const queue: engine.Effect[] = [];
@@ -50,6 +50,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
   }
   let dirty = true;
   let outcome: ApprovalOutcome['outcome'] | undefined;
+  let sealedId: string | undefined;
 
   setHandler(stateQuery, (viewer) => engine.view(state, viewer));
 
@@ -97,6 +98,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
           recipients: effect.recipients,
           detail: effect.detail,
           link: effect.link,
+          sealedId: effect.kind === 'outcome' ? sealedId : undefined,
           dueAt: effect.dueAt ?? null,
         });
         return;
@@ -104,6 +106,17 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
       case 'revokeLinks':
         await acts.revokeLinks({ caseId: input.caseId, stepId: effect.stepId, emails: effect.emails });
         return;
+      case 'seal': {
+        const sealed = await acts.sealDecision({
+          caseId: input.caseId,
+          outcome: effect.outcome,
+          at: new Date(effect.at).toISOString(),
+          documentSha256: effect.document.sha256,
+          documentVersion: effect.document.version,
+        });
+        sealedId = sealed.sealedId;
+        return;
+      }
       case 'completed':
         outcome = effect.outcome;
         return;
@@ -158,7 +171,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
     if (outcome) break;
 
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) {
+    if (info.continueAsNewSuggested || info.historyLength > (input.maxHistoryEvents ?? MAX_HISTORY_EVENTS)) {
       // Let in-flight updates finish, so that no caller is left without an answer, then carry the state over.
       await condition(allHandlersFinished);
       if (queue.length === 0 && !dirty) {
@@ -180,5 +193,5 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
     }
   }
   await condition(allHandlersFinished);
-  return { caseId: input.caseId, outcome, runs };
+  return { caseId: input.caseId, outcome, runs, sealedId };
 }

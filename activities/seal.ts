@@ -1,0 +1,97 @@
+// Seals a case's final decision: renders the decision PDF from the database (the case, its current document
+// version, the decisions recorded in the audit log, the audit chain's head) and signs it. Idempotent: one PDF per
+// (case, decision); a retried activity returns the one already stored, and since the signing time is the
+// decision's time, a re-render would give the same bytes anyway.
+import type { Db } from '../lib/db/client.js';
+import { sealDecision, type DecisionEntry, type Sealer } from './pdf/index.js';
+import { auditHead } from './audit.js';
+
+export interface SealInput {
+  caseId: string;
+  outcome: 'approved' | 'rejected';
+  /** ISO time of the decision (the workflow's clock). */
+  at: string;
+  documentSha256: string;
+  documentVersion: number;
+}
+
+export interface SealResult {
+  sealedId: string;
+  sha256: string;
+  created: boolean;
+}
+
+const viaOf = (v: unknown): DecisionEntry['via'] => (v === 'link' ? 'link' : v === 'web' ? 'web' : 'api');
+
+export async function sealCaseDecision(deps: { db: Db; sealer: Sealer; publicUrl: string }, input: SealInput): Promise<SealResult> {
+  const decisionKey = `${input.caseId}/${input.outcome}/${input.documentSha256}`;
+  const existing = await deps.db.sealedDocument.findUnique({ where: { decisionKey }, select: { id: true, sha256: true } });
+  if (existing) return { sealedId: existing.id, sha256: existing.sha256, created: false };
+
+  const c = await deps.db.case.findUniqueOrThrow({ where: { id: input.caseId }, include: { institution: true } });
+  const version = await deps.db.documentVersion.findFirst({ where: { caseId: c.id, sha256: input.documentSha256 } });
+  const events = await deps.db.auditEvent.findMany({ where: { caseId: c.id }, orderBy: { seq: 'asc' } });
+  const emails = [...new Set(events.map((e) => e.actor).filter((a): a is string => !!a))];
+  const people = await deps.db.person.findMany({
+    where: { email: { in: emails } },
+    include: { memberships: { include: { institution: { select: { code: true } } } } },
+  });
+  const byEmail = new Map(people.map((p) => [p.email.toLowerCase(), p]));
+  const decisionTypes = new Set(['approved', 'rejected', 'sent_back', 'resubmitted', 'delegated', 'reassigned']);
+  const decisions: DecisionEntry[] = events
+    .filter((e) => decisionTypes.has(e.type))
+    .map((e) => {
+      const p = (e.payload ?? {}) as { stepId?: string; comment?: string; via?: string; void?: boolean; to?: string };
+      const who = e.actor ? byEmail.get(e.actor.toLowerCase()) : undefined;
+      return {
+        id: e.hash.slice(0, 16),
+        who: { name: who?.name ?? e.actor ?? 'system', email: e.actor ?? '' },
+        role: p.stepId ? p.stepId.replace(/_/g, ' ') : 'submitter',
+        institutionCode: who?.memberships[0]?.institution.code ?? 'external',
+        action: e.type === 'delegated' || e.type === 'reassigned' ? `${e.type} to ${p.to ?? ''}` : e.type,
+        comment: p.comment,
+        at: e.createdAt.toISOString(),
+        via: viaOf(p.via),
+      };
+    });
+  const moeys = await deps.db.institution.findUnique({ where: { code: 'MOEYS' } });
+  const headHash = await auditHead(deps.db);
+  const sealedAt = input.at;
+  const sealed = await sealDecision(
+    {
+      title: c.title,
+      caseId: c.id,
+      decisionId: decisionKey,
+      processType: c.type,
+      institutions: [
+        { name: c.institution.name, code: c.institution.code, country: c.institution.country, role: 'Submitting institution' },
+        ...(moeys && c.type === 'strategy' ? [{ name: moeys.name, code: moeys.code, country: moeys.country, role: 'Deciding authority' }] : []),
+      ],
+      decision: { outcome: input.outcome },
+      approvedDocument: { sha256: input.documentSha256, version: input.documentVersion, fileName: version?.fileName },
+      decisions,
+      workflowId: c.workflowId,
+      policy: { key: c.policyKey ?? 'unknown', version: c.policyVersion ?? 0 },
+      auditHeadHash: headHash,
+      verificationUrl: `${deps.publicUrl}/verify/${encodeURIComponent(c.id)}`,
+      sealedAt,
+      developmentCertificate: deps.sealer.development,
+    },
+    deps.sealer,
+    { reason: `Decision ${input.outcome} on case ${c.id}` },
+  );
+  const row = await deps.db.sealedDocument.upsert({
+    where: { decisionKey },
+    create: {
+      caseId: c.id,
+      decisionKey,
+      outcome: input.outcome,
+      sha256: sealed.sha256,
+      approvedSha256: input.documentSha256,
+      auditHeadHash: headHash,
+      bytes: new Uint8Array(sealed.pdf),
+    },
+    update: {},
+  });
+  return { sealedId: row.id, sha256: row.sha256, created: true };
+}

@@ -1,0 +1,155 @@
+// The strategy path end to end over the real engine: API → dev server → worker → activities → database, the
+// seeded default policy (IRO check → leadership → MoEYS review with a rubric by 2 of 3 → MoEYS sign-off), the
+// sealed decision checked by pdfsig and by /verify, and the audit chain.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+import { waitFor } from '../support/wait.js';
+import { describeWithPoppler, pdfsig } from '../support/poppler.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const IRO = 'iro@demo.rupp.edu.kh';
+const RECTOR = 'rector@demo.rupp.edu.kh';
+const R1 = 'reviewer1@demo.moeys.gov.kh';
+const R2 = 'reviewer2@demo.moeys.gov.kh';
+const DIRECTOR = 'reviewer3@demo.moeys.gov.kh';
+const scores = { alignment: 4, goals: 4, feasibility: 3, partnerships: 5, governance: 4 };
+
+interface CaseBody {
+  id: string;
+  documents: { sha256: string }[];
+  state: { status: string; currentStage: { id: string } | null; allowed: { stepId?: string; actions: string[] }[] };
+}
+
+async function getCase(id: string, as: string): Promise<CaseBody> {
+  const res = await h.api(`/cases/${id}`, { as });
+  expect(res.status).toBe(200);
+  return (await res.json()) as CaseBody;
+}
+
+async function stageIs(id: string, stage: string) {
+  await waitFor(async () => (await getCase(id, IRO)).state.currentStage?.id === stage, { what: `stage ${stage}` });
+}
+
+/** Flips one byte of stream data inside the signed range (the PDF stays parseable; its digest no longer matches). */
+function flipInSignedStream(pdf: Buffer): Buffer {
+  const text = pdf.toString('latin1');
+  const signedEnd = Number(/\/ByteRange \[0 (\d+)/.exec(text)![1]);
+  const at = text.indexOf('stream\n') + 40;
+  expect(at).toBeGreaterThan(40);
+  expect(at).toBeLessThan(signedEnd);
+  const copy = Buffer.from(pdf);
+  copy[at] = copy[at]! ^ 0x01;
+  return copy;
+}
+
+let caseId = '';
+let sha = '';
+
+describe('strategy path over the real engine', () => {
+  it('goes from submission to MoEYS sign-off and seals the decision', async () => {
+    const created = await h.api('/cases', { as: RECTOR, json: { type: 'strategy', institution: 'RUPP', title: 'RUPP internationalisation strategy 2026–2030', fields: { budget: { amount: 250000 } } } });
+    expect(created.status).toBe(201);
+    const c = (await created.json()) as CaseBody;
+    caseId = c.id;
+    sha = c.documents[0]!.sha256;
+    await stageIs(caseId, 'iro_check');
+    expect((await getCase(caseId, IRO)).state.allowed).toEqual([{ stepId: 'iro_check', actions: ['approve', 'reject', 'send_back', 'delegate', 'reassign'] }]);
+
+    const decide = (as: string, body: Record<string, unknown>) => h.api(`/cases/${caseId}/decisions`, { as, json: { action: 'approve', documentSha256: sha, ...body } });
+    expect((await decide(IRO, { stepId: 'iro_check' })).status).toBe(200);
+    await stageIs(caseId, 'endorsement');
+    expect((await decide(RECTOR, { stepId: 'leadership_endorsement', comment: 'Endorsed by the rector.' })).status).toBe(200);
+    await stageIs(caseId, 'moeys_review');
+
+    // The rubric is enforced at the edge of the workflow: 422 with the path of each missing score.
+    const incomplete = await decide(R1, { stepId: 'moeys_review', scores: { alignment: 4 }, comment: 'Good.' });
+    expect(incomplete.status).toBe(422);
+    const problem = (await incomplete.json()) as { code: string; issues: { path: string }[] };
+    expect(problem.code).toBe('validation_failed');
+    expect(problem.issues.map((i) => i.path)).toEqual(['scores.goals', 'scores.feasibility', 'scores.partnerships', 'scores.governance']);
+    // Another HEI's staff cannot even see the case.
+    expect((await h.api(`/cases/${caseId}/decisions`, { as: 'iro@demo.itc.edu.kh', json: { action: 'approve', stepId: 'moeys_review', documentSha256: sha } })).status).toBe(404);
+
+    expect((await decide(R1, { stepId: 'moeys_review', scores, comment: 'Well aligned with the MoEYS reforms.' })).status).toBe(200);
+    const dup = await decide(R1, { stepId: 'moeys_review', scores, comment: 'again' });
+    expect(dup.status).toBe(409);
+    expect((await decide(R2, { stepId: 'moeys_review', scores, comment: 'Clear KPIs.' })).status).toBe(200);
+    await stageIs(caseId, 'moeys_signoff');
+    expect((await decide(DIRECTOR, { stepId: 'moeys_signoff', comment: 'Signed off.' })).status).toBe(200);
+
+    const sealed = await waitFor(() => h.t.db.sealedDocument.findFirst({ where: { caseId } }), { what: 'sealed decision' });
+    expect(sealed.outcome).toBe('approved');
+    expect(sealed.approvedSha256).toBe(sha);
+    const row = await waitFor(async () => {
+      const r = await h.t.db.case.findUnique({ where: { id: caseId } });
+      return r?.status === 'approved' ? r : null;
+    }, { what: 'approved projection' });
+    expect(row.openAssignees).toEqual([]);
+
+    // The outcome email reaches the submitter, leadership and the IRO, with the sealed PDF's link.
+    const outcome = await waitFor(() => h.t.db.outboxMessage.findMany({ where: { caseId, kind: 'outcome' } }).then((m) => (m.length >= 2 ? m : null)), { what: 'outcome emails' });
+    expect(outcome.map((m) => m.to).sort()).toEqual([IRO, RECTOR].sort());
+    expect(outcome[0]!.text).toContain(`/sealed/${sealed.id}.pdf`);
+  });
+
+  it('lets anyone verify the sealed PDF, and detects one flipped byte', async () => {
+    const info = await h.api(`/verify/${caseId}`);
+    expect(info.status).toBe(200);
+    const sealedRow = await h.t.db.sealedDocument.findFirstOrThrow({ where: { caseId } });
+    expect(await info.json()).toMatchObject({ caseId, sealed: [{ outcome: 'approved', sha256: sealedRow.sha256, approvedSha256: sha }] });
+
+    const pdf = await h.api(`/sealed/${sealedRow.id}.pdf`, { as: IRO });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect((await h.api(`/sealed/${sealedRow.id}.pdf`, { as: 'iro@demo.itc.edu.kh' })).status).toBe(404);
+
+    const ok = (await (await h.api('/verify', { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: bytes })).json()) as Record<string, unknown>;
+    expect(ok).toMatchObject({ ok: true, decision: { caseId, outcome: 'approved', approvedSha256: sha }, record: { caseId, outcome: 'approved' } });
+
+    const tampered = flipInSignedStream(bytes);
+    const bad = (await (await h.api('/verify', { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: tampered })).json()) as Record<string, unknown>;
+    expect(bad).toMatchObject({ ok: false, reason: 'digest_mismatch', record: null });
+
+    const garbage = await h.api('/verify', { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: Buffer.from('not a pdf at all') });
+    expect(await garbage.json()).toMatchObject({ ok: false, reason: 'not_pdf' });
+    expect((await h.api('/verify', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' })).status).toBe(415);
+  });
+
+  describeWithPoppler('with poppler', () => {
+    it('pdfsig reports the sealed decision valid, and a flipped byte as a mismatch', async () => {
+      const row = await h.t.db.sealedDocument.findFirstOrThrow({ where: { caseId } });
+      const dir = await mkdtemp(path.join(tmpdir(), 'chain-pdfsig-'));
+      const good = path.join(dir, 'good.pdf');
+      await writeFile(good, row.bytes);
+      expect(pdfsig(good)).toContain('Signature is Valid.');
+      const flipped = flipInSignedStream(Buffer.from(row.bytes));
+      const bad = path.join(dir, 'bad.pdf');
+      await writeFile(bad, flipped);
+      expect(pdfsig(bad)).toMatch(/Digest Mismatch|Signature is Invalid/);
+    });
+  });
+
+  it('keeps an intact audit chain, and reports a tampered row', async () => {
+    const admin = 'admin@demo.moeys.gov.kh';
+    expect((await h.api('/audit/verify', { as: IRO })).status).toBe(403);
+    const report = (await (await h.api('/audit/verify', { as: admin })).json()) as { ok: boolean; rows: number };
+    expect(report.ok).toBe(true);
+    expect(report.rows).toBeGreaterThan(10);
+    const victim = await h.t.db.auditEvent.findFirstOrThrow({ where: { caseId, type: 'approved' }, orderBy: { seq: 'asc' } });
+    await h.t.db.auditEvent.update({ where: { seq: victim.seq }, data: { actor: 'someone.else@demo.rupp.edu.kh' } });
+    const broken = (await (await h.api('/audit/verify', { as: admin })).json()) as { ok: boolean; brokenAt: { seq: string } };
+    expect(broken.ok).toBe(false);
+    expect(broken.brokenAt.seq).toBe(victim.seq.toString());
+  });
+});
