@@ -1,0 +1,74 @@
+// Replay: histories recorded from earlier versions of the approval workflow (test/fixtures/histories) must
+// replay against today's code, so that a change that would break cases already running fails here first.
+// When you change the workflow: keep the old fixtures passing (guard changed behaviour with patched()), and
+// record the new shape as well: RECORD_HISTORIES=1 npx vitest run test/workflows/replay.test.ts
+import { randomUUID } from 'node:crypto';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { repoRoot } from '../../lib/paths.js';
+import { workflowsPath } from '../../worker/create-worker.js';
+import { SHA, advanceDays, env, useTimeSkipping, waitOpen, withCase } from './harness.js';
+import { actor, input, policies } from './fixtures.js';
+
+useTimeSkipping();
+
+const dir = path.join(repoRoot, 'test', 'fixtures', 'histories');
+const record = process.env.RECORD_HISTORIES === '1';
+
+/** Scenarios whose histories are recorded: together they pass through every branch of the workflow loop. */
+const scenarios: Record<string, () => Promise<string>> = {
+  'sequential-approved': () =>
+    withCase(input(`rec-seq-${randomUUID()}`, policies.sequential()), async (h) => {
+      await h.send(actor('iro@rupp.kh'), { type: 'approve', stepId: 'iro_check', documentSha256: SHA });
+      await waitOpen(h);
+      await h.settle();
+      await h.send(actor('rector@rupp.kh'), { type: 'approve', stepId: 'endorse', documentSha256: SHA });
+      await h.handle.result();
+      return h.handle.workflowId;
+    }),
+  'send-back-resubmit-rejected': () =>
+    withCase(input(`rec-back-${randomUUID()}`, policies.sequential()), async (h) => {
+      await h.send(actor('iro@rupp.kh'), { type: 'sendBack', stepId: 'iro_check', documentSha256: SHA, to: 'submitter', comment: 'Add KPIs.' });
+      await h.settle();
+      await h.send(actor('rector@rupp.kh'), { type: 'resubmit', document: { sha256: 'c'.repeat(64), version: 2 } });
+      await waitOpen(h);
+      await h.settle();
+      await h.send(actor('iro@rupp.kh'), { type: 'reject', stepId: 'iro_check', documentSha256: 'c'.repeat(64), comment: 'Out of scope.' });
+      await h.handle.result();
+      return h.handle.workflowId;
+    }),
+  'reminders-escalation-delegation': () =>
+    withCase(input(`rec-time-${randomUUID()}`, policies.timed()), async (h) => {
+      await advanceDays(9);
+      await h.settle();
+      await h.send(actor('iro@rupp.kh'), { type: 'delegate', stepId: 'review', to: { email: 'deputy@rupp.kh' } });
+      await h.settle();
+      await h.send(actor('deputy@rupp.kh'), { type: 'approve', stepId: 'review', documentSha256: SHA });
+      await h.handle.result();
+      return h.handle.workflowId;
+    }),
+};
+
+describe('replay of recorded histories', () => {
+  it.runIf(record)('records the scenario histories (RECORD_HISTORIES=1)', async () => {
+    for (const [name, run] of Object.entries(scenarios)) {
+      const workflowId = await run();
+      const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+      await writeFile(path.join(dir, `${name}.json`), historyToJSON(history));
+    }
+  }, 180_000);
+
+  it('replays every recorded history against the current workflow code', async () => {
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    const histories = await Promise.all(files.map(async (f) => ({ workflowId: f, history: historyFromJSON(JSON.parse(await readFile(path.join(dir, f), 'utf8'))) })));
+    const failures: string[] = [];
+    for await (const r of Worker.runReplayHistories({ workflowsPath, replayName: 'chain-replay' }, histories)) {
+      if (r.error) failures.push(`${r.workflowId}: ${r.error.message}`);
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+});
