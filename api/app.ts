@@ -11,6 +11,7 @@ import { systemRoutes } from './routes/system.js';
 import { caseRoutes } from './routes/cases.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { verifyRoutes } from './routes/verify.js';
+import { policyRoutes } from './routes/policies.js';
 import type { Sealer } from '../activities/pdf/index.js';
 
 export interface AppDeps {
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(caseRoutes(deps));
   app.use(decisionRoutes(deps));
   app.use(verifyRoutes(deps));
+  app.use(policyRoutes(deps));
   app.use(notFoundHandler);
   app.use(problemHandler);
   return app;

@@ -7,7 +7,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
-import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { repoRoot } from '../../lib/paths.js';
 import { workflowsPath } from '../../worker/create-worker.js';
 import { SHA, advanceDays, env, useTimeSkipping, waitOpen, withCase } from './harness.js';

@@ -1,0 +1,70 @@
+// Routing policies: list, read, validate without saving, and create a new version. A policy in use is never
+// changed in place: a new version is a new row, and running cases keep the snapshot they started with.
+import type { Db } from '../../lib/db/client.js';
+import { AppError } from '../../lib/errors.js';
+import type { Identity } from '../../lib/identity.js';
+import { isNetworkAdmin } from '../../lib/authz.js';
+import { parsePolicy, type Policy } from '../../domain/routing/policy.js';
+
+export function validatePolicyDefinition(input: unknown): Policy {
+  const parsed = parsePolicy(input);
+  if (!parsed.ok) throw new AppError('validation_failed', 'The policy is not valid.', { issues: parsed.issues });
+  return parsed.policy;
+}
+
+function canAdministerPolicy(identity: Identity, institution: string | null): boolean {
+  if (isNetworkAdmin(identity)) return true;
+  return institution !== null && identity.roles.some((r) => r.role === 'admin' && r.institution === institution);
+}
+
+export async function listPolicies(db: Db, filter: { processType?: 'strategy' | 'mou' | 'recognition'; institution?: string }) {
+  const rows = await db.policy.findMany({
+    where: {
+      ...(filter.processType ? { processType: filter.processType } : {}),
+      ...(filter.institution ? { OR: [{ institution: { code: filter.institution } }, { institutionId: null }] } : {}),
+    },
+    include: { institution: { select: { code: true } } },
+    orderBy: [{ key: 'asc' }, { version: 'desc' }],
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    key: r.key,
+    version: r.version,
+    name: r.name,
+    processType: r.processType,
+    institution: r.institution?.code ?? null,
+    createdAt: r.createdAt.toISOString(),
+  }));
+}
+
+export async function getPolicy(db: Db, key: string, version?: number) {
+  const row = await db.policy.findFirst({ where: { key, ...(version ? { version } : {}) }, orderBy: { version: 'desc' }, include: { institution: { select: { code: true } } } });
+  if (!row) throw new AppError('not_found', `No policy ${key}${version ? ` version ${version}` : ''}.`);
+  const versions = await db.policy.findMany({ where: { key }, select: { version: true }, orderBy: { version: 'asc' } });
+  return { key: row.key, version: row.version, versions: versions.map((v) => v.version), institution: row.institution?.code ?? null, createdAt: row.createdAt.toISOString(), definition: row.definition };
+}
+
+/** Stores `input` as the next version of its key (the version in the body is ignored: versions only go up). */
+export async function createPolicyVersion(db: Db, identity: Identity, input: unknown) {
+  const draft = validatePolicyDefinition({ ...(input as object), version: 1 });
+  if (!canAdministerPolicy(identity, draft.institution)) {
+    throw new AppError('forbidden', draft.institution ? `Only an administrator of ${draft.institution} may change its policies.` : 'Only a network administrator may change the network-wide policies.');
+  }
+  const institution = draft.institution ? await db.institution.findUnique({ where: { code: draft.institution } }) : null;
+  if (draft.institution && !institution) throw new AppError('validation_failed', 'Unknown institution.', { issues: [{ path: 'institution', message: `no institution ${draft.institution}` }] });
+  const existing = await db.policy.findFirst({ where: { key: draft.key }, orderBy: { version: 'desc' } });
+  if (existing && (existing.processType !== draft.processType || existing.institutionId !== (institution?.id ?? null))) {
+    throw new AppError('conflict', `Policy ${draft.key} belongs to another process type or institution: choose another key.`);
+  }
+  const version = (existing?.version ?? 0) + 1;
+  const policy: Policy = { ...draft, version };
+  try {
+    const row = await db.policy.create({
+      data: { key: policy.key, version, processType: policy.processType, institutionId: institution?.id ?? null, name: policy.name, definition: policy as object, createdById: identity.personId },
+    });
+    return { id: row.id, key: row.key, version: row.version, definition: policy };
+  } catch (err) {
+    if ((err as { code?: string }).code === 'P2002') throw new AppError('conflict', 'Another version was saved at the same moment: try again.');
+    throw err;
+  }
+}

@@ -1,0 +1,62 @@
+// Routing policies through the API: validation with paths, versioning, who may save, and that a running case
+// keeps the snapshot it started with.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultStrategyPolicy } from '../../domain/routing/defaults.js';
+import { startHarness, type Harness } from '../support/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const ADMIN = 'admin@demo.moeys.gov.kh';
+const RUPP_ADMIN = 'iro@demo.rupp.edu.kh'; // IRO head, also admin of RUPP in the demo data
+
+describe('policies API', () => {
+  it('lists the seeded defaults and reads one with its versions', async () => {
+    const list = (await (await h.api('/policies?processType=strategy', { as: RUPP_ADMIN })).json()) as { items: { key: string; version: number }[] };
+    expect(list.items).toEqual([expect.objectContaining({ key: 'strategy-default', version: 1 })]);
+    const one = (await (await h.api('/policies/strategy-default', { as: RUPP_ADMIN })).json()) as { versions: number[]; definition: { stages: unknown[] } };
+    expect(one.versions).toEqual([1]);
+    expect(one.definition.stages).toHaveLength(4);
+    expect((await h.api('/policies/nope', { as: RUPP_ADMIN })).status).toBe(404);
+  });
+
+  it('validates without saving and names the path of each problem', async () => {
+    const bad = structuredClone(defaultStrategyPolicy) as unknown as { stages: { steps: { mode: unknown; sendBack?: unknown }[] }[] };
+    bad.stages[0]!.steps[0]!.mode = { type: 'quorum', n: 0 };
+    bad.stages[0]!.steps[0]!.sendBack = { to: ['moeys_signoff'] };
+    const res = await h.api('/policies/validate', { as: ADMIN, json: bad });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { issues: { path: string }[] };
+    expect(body.issues.map((i) => i.path).sort()).toEqual(['stages[0].steps[0].mode.n', 'stages[0].steps[0].sendBack.to[0]']);
+    const ok = await h.api('/policies/validate', { as: ADMIN, json: defaultStrategyPolicy });
+    expect(ok.status).toBe(200);
+    expect(await h.t.db.policy.count()).toBe(3);
+  });
+
+  it("saves an institution's own policy as a new version; only its admins may", async () => {
+    const own = { ...structuredClone(defaultStrategyPolicy), key: 'strategy-rupp', institution: 'RUPP', name: 'RUPP strategy review', stages: defaultStrategyPolicy.stages.slice(0, 1) };
+    expect((await h.api('/policies', { as: 'iro@demo.itc.edu.kh', json: own })).status).toBe(403);
+    expect((await h.api('/policies', { as: 'rector@demo.rupp.edu.kh', json: own })).status).toBe(403);
+    const v1 = await h.api('/policies', { as: RUPP_ADMIN, json: own });
+    expect(v1.status).toBe(201);
+    expect(await v1.json()).toMatchObject({ key: 'strategy-rupp', version: 1 });
+
+    // A case started now runs on version 1 ...
+    const created = (await (await h.api('/cases', { as: RUPP_ADMIN, json: { type: 'strategy', institution: 'RUPP', title: 'On the own policy' } })).json()) as { id: string; policy: { key: string; version: number } };
+    expect(created.policy).toEqual({ key: 'strategy-rupp', version: 1 });
+    // ... and keeps it when version 2 is saved.
+    const v2 = await h.api('/policies', { as: RUPP_ADMIN, json: { ...own, name: 'RUPP strategy review v2', stages: defaultStrategyPolicy.stages.slice(0, 2) } });
+    expect(await v2.json()).toMatchObject({ version: 2 });
+    const after = (await (await h.api(`/cases/${created.id}`, { as: RUPP_ADMIN })).json()) as { state: { policy: { version: number }; stages: unknown[] } };
+    expect(after.state.policy.version).toBe(1);
+    expect(after.state.stages).toHaveLength(1);
+    // Other HEIs keep the network default.
+    const itc = (await (await h.api('/cases', { as: 'iro@demo.itc.edu.kh', json: { type: 'strategy', institution: 'ITC', title: 'ITC strategy' } })).json()) as { policy: { key: string } };
+    expect(itc.policy.key).toBe('strategy-default');
+  });
+});
