@@ -89,6 +89,11 @@ describe('cases API over the real engine', () => {
     const mine = (await (await h.api(`/cases?assignee=${encodeURIComponent(IRO)}`, { as: IRO })).json()) as { items: { id: string }[] };
     expect(mine.items.map((i) => i.id)).toContain(created.id);
 
+    const tasks = (await (await h.api('/me/tasks', { as: IRO })).json()) as { items: { caseId: string; steps: { id: string }[] }[] };
+    expect(tasks.items.find((t) => t.caseId === created.id)?.steps.map((s) => s.id)).toEqual(['iro_check']);
+    const rectorTasks = (await (await h.api('/me/tasks', { as: 'rector@demo.rupp.edu.kh' })).json()) as { items: { caseId: string }[] };
+    expect(rectorTasks.items.map((t) => t.caseId)).not.toContain(created.id);
+
     // Another HEI neither reads it nor sees it listed.
     expect((await h.api(`/cases/${created.id}`, { as: 'iro@demo.itc.edu.kh' })).status).toBe(404);
     const theirs = (await (await h.api('/cases', { as: 'iro@demo.itc.edu.kh' })).json()) as { items: { id: string }[] };
