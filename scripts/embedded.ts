@@ -2,7 +2,7 @@
 // DATABASE_URL), a local Temporal dev server with its state in DATA_DIR/temporal.db (unless TEMPORAL_ADDRESS),
 // migrations, demo data on the first start, the worker and the API in this process.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/embedded.js';
 import { migrate } from '../lib/db/migrate.js';
@@ -30,6 +30,7 @@ async function stop(signal: string) {
   await runtime?.stop().catch((err) => logger.error({ err }, 'runtime stop failed'));
   await devServer?.stop().catch((err) => logger.error({ err }, 'Temporal dev server stop failed'));
   await pg?.close().catch((err) => logger.error({ err }, 'PGlite stop failed'));
+  await rm(path.join(dataDir, 'pglite.url'), { force: true });
   console.log('Stopped. Data is kept in', dataDir);
   process.exit(0);
 }
@@ -41,6 +42,8 @@ try {
   if (!databaseUrl) {
     pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pglite'), port: env.PGLITE_PORT });
     databaseUrl = pg.url;
+    // Scripts such as scripts/api-key.ts reach the running embedded database through this file.
+    await writeFile(path.join(dataDir, 'pglite.url'), `${pg.url}\n`);
   }
   const applied = await migrate(databaseUrl);
   if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);

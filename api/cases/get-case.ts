@@ -13,6 +13,8 @@ export interface GetCaseOptions {
   temporal: Client;
   identity: Identity;
   caseId: string;
+  /** Told when the workflow could not be queried (the answer then comes from the projection). */
+  onQueryError?: (err: unknown) => void;
 }
 
 /** Everyone the workflow has assigned so far (the DB projection may lag a moment behind the workflow). */
@@ -52,10 +54,11 @@ export async function getCase(opts: GetCaseOptions) {
   try {
     state = await opts.temporal.workflow.getHandle(row.workflowId).query(stateQuery, toViewer(opts.identity));
   } catch (err) {
-    // The workflow may have closed and aged out of Temporal's retention: the projection still tells the story.
-    const name = (err as { name?: string }).name;
-    if (name !== 'WorkflowNotFoundError' && name !== 'QueryNotRegisteredError') throw err;
+    // The workflow may have closed and aged out of Temporal's retention, or its worker may be too busy to answer
+    // the query in time (a case that was just started): the projection still tells the story.
     stateSource = 'projection';
+    const name = (err as { name?: string }).name;
+    if (name !== 'WorkflowNotFoundError') opts.onQueryError?.(err);
   }
   return {
     id: row.id,

@@ -37,7 +37,7 @@ export function caseRoutes(deps: AppDeps): Router {
         input: body,
         idempotencyKey: key && key.length <= 200 ? key : undefined,
       });
-      const view = await getCase({ db: deps.db, temporal: deps.temporal, identity, caseId });
+      const view = await getCase({ db: deps.db, temporal: deps.temporal, identity, caseId, onQueryError: (err) => req.log.warn({ err: String(err) }, 'state query failed') });
       res.status(created ? 201 : 200).location(`/cases/${caseId}`).json(view);
     },
   );
@@ -65,7 +65,8 @@ export function caseRoutes(deps: AppDeps): Router {
       params: caseIdParams,
       responses: { 200: { description: 'the case' }, 404: { description: 'no such case, or not yours to see' } },
     },
-    async ({ params }, req) => getCase({ db: deps.db, temporal: deps.temporal, identity: requireIdentity(req), caseId: params.id }),
+    async ({ params }, req) =>
+      getCase({ db: deps.db, temporal: deps.temporal, identity: requireIdentity(req), caseId: params.id, onQueryError: (err) => req.log.warn({ err: String(err) }, 'state query failed') }),
   );
 
   route(

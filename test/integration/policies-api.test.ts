@@ -47,7 +47,9 @@ describe('policies API', () => {
     expect(await v1.json()).toMatchObject({ key: 'strategy-rupp', version: 1 });
 
     // A case started now runs on version 1 ...
-    const created = (await (await h.api('/cases', { as: RUPP_ADMIN, json: { type: 'strategy', institution: 'RUPP', title: 'On the own policy' } })).json()) as { id: string; policy: { key: string; version: number } };
+    const createdRes = await h.api('/cases', { as: RUPP_ADMIN, json: { type: 'strategy', institution: 'RUPP', title: 'On the own policy' } });
+    const created = (await createdRes.json()) as { id: string; policy: { key: string; version: number } };
+    expect(createdRes.status, JSON.stringify(created)).toBe(201);
     expect(created.policy).toEqual({ key: 'strategy-rupp', version: 1 });
     // ... and keeps it when version 2 is saved.
     const v2 = await h.api('/policies', { as: RUPP_ADMIN, json: { ...own, name: 'RUPP strategy review v2', stages: defaultStrategyPolicy.stages.slice(0, 2) } });
@@ -56,7 +58,9 @@ describe('policies API', () => {
     expect(after.state.policy.version).toBe(1);
     expect(after.state.stages).toHaveLength(1);
     // Other HEIs keep the network default.
-    const itc = (await (await h.api('/cases', { as: 'iro@demo.itc.edu.kh', json: { type: 'strategy', institution: 'ITC', title: 'ITC strategy' } })).json()) as { policy: { key: string } };
+    const itcRes = await h.api('/cases', { as: 'iro@demo.itc.edu.kh', json: { type: 'strategy', institution: 'ITC', title: 'ITC strategy' } });
+    const itc = (await itcRes.json()) as { policy: { key: string } };
+    expect(itcRes.status, JSON.stringify(itc)).toBe(201);
     expect(itc.policy.key).toBe('strategy-default');
   });
 });

@@ -40,6 +40,11 @@ async function stageIs(id: string, stage: string) {
   await waitFor(async () => (await getCase(id, IRO)).state.currentStage?.id === stage, { what: `stage ${stage}` });
 }
 
+/** Waits until `as` may approve `stepId` (the step is open and its assignees resolved). */
+async function mayApprove(id: string, as: string, stepId: string) {
+  await waitFor(async () => (await getCase(id, as)).state.allowed.some((a) => a.stepId === stepId && a.actions.includes('approve')), { what: `${as} may approve ${stepId}` });
+}
+
 /** Flips one byte of stream data inside the signed range (the PDF stays parseable; its digest no longer matches). */
 function flipInSignedStream(pdf: Buffer): Buffer {
   const text = pdf.toString('latin1');
@@ -63,13 +68,16 @@ describe('strategy path over the real engine', () => {
     caseId = c.id;
     sha = c.documents[0]!.sha256;
     await stageIs(caseId, 'iro_check');
+    await mayApprove(caseId, IRO, 'iro_check');
     expect((await getCase(caseId, IRO)).state.allowed).toEqual([{ stepId: 'iro_check', actions: ['approve', 'reject', 'send_back', 'delegate', 'reassign'] }]);
 
     const decide = (as: string, body: Record<string, unknown>) => h.api(`/cases/${caseId}/decisions`, { as, json: { action: 'approve', documentSha256: sha, ...body } });
     expect((await decide(IRO, { stepId: 'iro_check' })).status).toBe(200);
     await stageIs(caseId, 'endorsement');
+    await mayApprove(caseId, RECTOR, 'leadership_endorsement');
     expect((await decide(RECTOR, { stepId: 'leadership_endorsement', comment: 'Endorsed by the rector.' })).status).toBe(200);
     await stageIs(caseId, 'moeys_review');
+    await mayApprove(caseId, R1, 'moeys_review');
 
     // The rubric is enforced at the edge of the workflow: 422 with the path of each missing score.
     const incomplete = await decide(R1, { stepId: 'moeys_review', scores: { alignment: 4 }, comment: 'Good.' });
@@ -85,6 +93,7 @@ describe('strategy path over the real engine', () => {
     expect(dup.status).toBe(409);
     expect((await decide(R2, { stepId: 'moeys_review', scores, comment: 'Clear KPIs.' })).status).toBe(200);
     await stageIs(caseId, 'moeys_signoff');
+    await mayApprove(caseId, DIRECTOR, 'moeys_signoff');
     expect((await decide(DIRECTOR, { stepId: 'moeys_signoff', comment: 'Signed off.' })).status).toBe(200);
 
     const sealed = await waitFor(() => h.t.db.sealedDocument.findFirst({ where: { caseId } }), { what: 'sealed decision' });

@@ -39,16 +39,16 @@ export async function withCase<T>(inp: ApprovalInput, fn: (h: CaseHandle, rec: R
       state: (viewer?: Actor) => handle.query(stateQuery, viewer),
       settle: async () => {
         // Let the workflow run its effects (activities) after an Update; a query sees the result.
-        for (let i = 0; i < 50; i++) {
+        // Idle = no workflow task and no activity pending, twice in a row (an Update's effects start with a task).
+        const idle = async () => {
           const d = await handle.describe();
-          const pending = (d.raw.pendingActivities ?? []).length;
-          if (pending === 0) {
-            await new Promise((r) => setTimeout(r, 40));
-            const again = await handle.describe();
-            if ((again.raw.pendingActivities ?? []).length === 0) return;
-          }
-          await new Promise((r) => setTimeout(r, 40));
+          return !d.raw.pendingWorkflowTask && (d.raw.pendingActivities ?? []).length === 0;
+        };
+        for (let i = 0; i < 200; i++) {
+          if ((await idle()) && (await new Promise((r) => setTimeout(r, 50)), await idle())) return;
+          await new Promise((r) => setTimeout(r, 25));
         }
+        throw new Error('the workflow did not settle');
       },
     };
     await waitOpen(h);
