@@ -15,6 +15,7 @@ import type { ApprovalInput } from '../../workflows/approval/messages.js';
 import { findPolicyInForce } from '../policies/find-policy.js';
 import type { createCaseBody } from './schemas.js';
 import { decodePdf } from './documents.js';
+import { validateCaseFields } from './case-fields.js';
 
 export interface CreateCaseOptions {
   db: Db;
@@ -43,12 +44,13 @@ export async function createCase(opts: CreateCaseOptions) {
     if (existing) return { created: false, caseId };
   }
 
+  const fields = validateCaseFields(input.type, input.fields, 'body.fields');
   const policy = await findPolicyInForce(db, input.type, institution.code);
   const document = input.document
     ? { ...decodePdf(input.document.contentBase64), fileName: input.document.fileName, mimeType: input.document.mimeType }
     : // Without an uploaded file the structured fields are the document being approved.
       (() => {
-        const bytes = Buffer.from(canonicalJson(input.fields), 'utf8');
+        const bytes = Buffer.from(canonicalJson(fields), 'utf8');
         return { bytes, fileName: 'fields.json', mimeType: 'application/json' };
       })();
   const sha256 = sha256Hex(document.bytes);
@@ -61,7 +63,7 @@ export async function createCase(opts: CreateCaseOptions) {
         institutionId: institution.id,
         title: input.title,
         workflowId: caseId,
-        fields: input.fields as object,
+        fields: fields as object,
         policyKey: policy.key,
         policyVersion: policy.version,
         createdById: identity.personId,
@@ -77,7 +79,7 @@ export async function createCase(opts: CreateCaseOptions) {
         mimeType: document.mimeType,
         size: document.bytes.length,
         content: new Uint8Array(document.bytes),
-        fields: input.fields as object,
+        fields: fields as object,
         authorId: identity.personId,
       },
     });
@@ -89,7 +91,7 @@ export async function createCase(opts: CreateCaseOptions) {
     institution: institution.code,
     title: input.title,
     policy: policy.definition,
-    fields: input.fields,
+    fields,
     submitter: { id: identity.personId, email: identity.email, name: identity.name },
     document: { sha256, version: 1 },
   };

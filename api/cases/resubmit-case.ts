@@ -10,12 +10,13 @@ import { sha256Hex } from '../../lib/crypto.js';
 import type { resubmitBody } from './command-schemas.js';
 import { decodePdf } from './documents.js';
 import { runCommand } from './run-command.js';
+import { validateCaseFields } from './case-fields.js';
 
 export interface ResubmitCaseOptions {
   db: Db;
   temporal: Client;
   identity: Identity;
-  caseRow: { id: string; workflowId: string; fields: unknown };
+  caseRow: { id: string; type: 'strategy' | 'mou' | 'recognition'; workflowId: string; fields: unknown };
   input: z.infer<typeof resubmitBody>;
   requestId?: string;
 }
@@ -23,7 +24,9 @@ export interface ResubmitCaseOptions {
 export async function resubmitCase(opts: ResubmitCaseOptions) {
   const { db, caseRow, input } = opts;
   const last = await db.documentVersion.findFirst({ where: { caseId: caseRow.id }, orderBy: { version: 'desc' } });
-  const fields = (input.fields ?? (last?.fields as Record<string, unknown> | undefined) ?? (caseRow.fields as Record<string, unknown>)) ?? {};
+  const fields = input.fields
+    ? validateCaseFields(caseRow.type, input.fields, 'body.fields')
+    : ((last?.fields as Record<string, unknown> | undefined) ?? (caseRow.fields as Record<string, unknown>) ?? {});
   const doc = input.document
     ? { bytes: decodePdf(input.document.contentBase64).bytes, fileName: input.document.fileName, mimeType: input.document.mimeType }
     : last && last.mimeType !== 'application/json' && last.content

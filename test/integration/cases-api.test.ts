@@ -1,6 +1,7 @@
 // API → Temporal dev server → worker → activities → database → API, with nothing mocked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
+import { demoStrategyFields } from '../support/strategy-fields.js';
 import { waitFor } from '../support/wait.js';
 
 let h: Harness;
@@ -46,6 +47,18 @@ describe('cases API over the real engine', () => {
     expect(unknown.status).toBe(422);
   });
 
+  it('checks a strategy\'s structured fields and names each bad field', async () => {
+    const res = await h.api('/cases', {
+      as: IRO,
+      json: { type: 'strategy', institution: 'RUPP', title: 'Incomplete strategy', fields: demoStrategyFields({ vision: 'short', goals: [], period: { from: 2026, to: 2030 } }) },
+    });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { issues: { path: string; message: string }[] };
+    expect(body.issues.map((i) => i.path).sort()).toEqual(['body.fields.goals', 'body.fields.vision']);
+    expect(body.issues.find((i) => i.path === 'body.fields.goals')!.message).toBe('add at least one goal');
+    expect(await h.t.db.case.count({ where: { title: 'Incomplete strategy' } })).toBe(0);
+  });
+
   it('does not let one HEI open a case for another', async () => {
     const res = await h.api('/cases', { as: 'iro@demo.itc.edu.kh', json: { type: 'strategy', institution: 'RUPP', title: 'Not ours' } });
     expect(res.status).toBe(403);
@@ -56,7 +69,7 @@ describe('cases API over the real engine', () => {
   it('opens a case, starts its workflow and projects its state into the database', async () => {
     const res = await h.api('/cases', {
       as: IRO,
-      json: { type: 'strategy', institution: 'rupp', title: 'RUPP internationalisation strategy 2026–2030', fields: { budget: { amount: 250000 } } },
+      json: { type: 'strategy', institution: 'rupp', title: 'RUPP internationalisation strategy 2026–2030', fields: demoStrategyFields() },
     });
     expect(res.status).toBe(201);
     const created = (await res.json()) as { id: string; workflowId: string; status: string; documents: { sha256: string }[]; stateSource: string; state: { status: string } };
@@ -101,7 +114,7 @@ describe('cases API over the real engine', () => {
   });
 
   it('returns the first case for a repeated Idempotency-Key', async () => {
-    const body = { type: 'strategy', institution: 'RUPP', title: 'Idempotent strategy' };
+    const body = { type: 'strategy', institution: 'RUPP', title: 'Idempotent strategy', fields: demoStrategyFields() };
     const a = await h.api('/cases', { as: IRO, json: body, headers: { 'idempotency-key': 'k-123456789' } });
     const b = await h.api('/cases', { as: IRO, json: body, headers: { 'idempotency-key': 'k-123456789' } });
     expect(a.status).toBe(201);

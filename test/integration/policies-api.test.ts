@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultStrategyPolicy } from '../../domain/routing/defaults.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { demoStrategyFields } from '../support/strategy-fields.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -47,7 +48,7 @@ describe('policies API', () => {
     expect(await v1.json()).toMatchObject({ key: 'strategy-rupp', version: 1 });
 
     // A case started now runs on version 1 ...
-    const createdRes = await h.api('/cases', { as: RUPP_ADMIN, json: { type: 'strategy', institution: 'RUPP', title: 'On the own policy' } });
+    const createdRes = await h.api('/cases', { as: RUPP_ADMIN, json: { type: 'strategy', institution: 'RUPP', title: 'On the own policy', fields: demoStrategyFields() } });
     const created = (await createdRes.json()) as { id: string; policy: { key: string; version: number } };
     expect(createdRes.status, JSON.stringify(created)).toBe(201);
     expect(created.policy).toEqual({ key: 'strategy-rupp', version: 1 });
@@ -58,7 +59,7 @@ describe('policies API', () => {
     expect(after.state.policy.version).toBe(1);
     expect(after.state.stages).toHaveLength(1);
     // Other HEIs keep the network default.
-    const itcRes = await h.api('/cases', { as: 'iro@demo.itc.edu.kh', json: { type: 'strategy', institution: 'ITC', title: 'ITC strategy' } });
+    const itcRes = await h.api('/cases', { as: 'iro@demo.itc.edu.kh', json: { type: 'strategy', institution: 'ITC', title: 'ITC strategy', fields: demoStrategyFields() } });
     const itc = (await itcRes.json()) as { policy: { key: string } };
     expect(itcRes.status, JSON.stringify(itc)).toBe(201);
     expect(itc.policy.key).toBe('strategy-default');

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Policy } from '../../domain/routing/policy.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { demoStrategyFields } from '../support/strategy-fields.js';
 import { startTestSmtp, type TestSmtp } from '../support/smtp.js';
 import { waitFor } from '../support/wait.js';
 
@@ -47,7 +48,7 @@ describe('emails of a 2-of-3 quorum case over real SMTP', () => {
     const sru = await h.t.db.institution.findUniqueOrThrow({ where: { code: 'SRU' } });
     await h.t.db.policy.create({ data: { key: quorumPolicy.key, version: 1, processType: 'strategy', institutionId: sru.id, name: quorumPolicy.name, definition: quorumPolicy as object } });
     const submitter = 'iro@demo.sru.edu.kh';
-    const created = (await (await h.api('/cases', { as: submitter, json: { type: 'strategy', institution: 'SRU', title: 'SRU internationalisation strategy 2026–2030' } })).json()) as { id: string; documents: { sha256: string }[] };
+    const created = (await (await h.api('/cases', { as: submitter, json: { type: 'strategy', institution: 'SRU', title: 'SRU internationalisation strategy 2026–2030', fields: demoStrategyFields() } })).json()) as { id: string; documents: { sha256: string }[] };
     const reviewers = ['reviewer1@demo.moeys.gov.kh', 'reviewer2@demo.moeys.gov.kh', 'reviewer3@demo.moeys.gov.kh'];
     await waitFor(() => smtp.received.length >= 3, { what: 'three task emails' });
     const tasks = smtp.received.filter((m) => /^Action needed/.test(m.subject ?? ''));

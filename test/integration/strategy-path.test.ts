@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
+import { demoStrategyFields } from '../support/strategy-fields.js';
 import { waitFor } from '../support/wait.js';
 import { describeWithPoppler, pdfsig } from '../support/poppler.js';
 
@@ -42,7 +43,15 @@ async function stageIs(id: string, stage: string) {
 
 /** Waits until `as` may approve `stepId` (the step is open and its assignees resolved). */
 async function mayApprove(id: string, as: string, stepId: string) {
-  await waitFor(async () => (await getCase(id, as)).state.allowed.some((a) => a.stepId === stepId && a.actions.includes('approve')), { what: `${as} may approve ${stepId}` });
+  await waitFor(
+    async () => {
+      // Until the step opens, its future assignees may not even see the case (404).
+      const res = await h.api(`/cases/${id}`, { as });
+      if (res.status !== 200) return false;
+      return ((await res.json()) as CaseBody).state.allowed.some((a) => a.stepId === stepId && a.actions.includes('approve'));
+    },
+    { what: `${as} may approve ${stepId}` },
+  );
 }
 
 /** Flips one byte of stream data inside the signed range (the PDF stays parseable; its digest no longer matches). */
@@ -62,7 +71,7 @@ let sha = '';
 
 describe('strategy path over the real engine', () => {
   it('goes from submission to MoEYS sign-off and seals the decision', async () => {
-    const created = await h.api('/cases', { as: RECTOR, json: { type: 'strategy', institution: 'RUPP', title: 'RUPP internationalisation strategy 2026–2030', fields: { budget: { amount: 250000 } } } });
+    const created = await h.api('/cases', { as: RECTOR, json: { type: 'strategy', institution: 'RUPP', title: 'RUPP internationalisation strategy 2026–2030', fields: demoStrategyFields() } });
     expect(created.status).toBe(201);
     const c = (await created.json()) as CaseBody;
     caseId = c.id;
