@@ -7,6 +7,9 @@ import { caseIdParams, caseRow, createCaseBody, listCasesQuery } from '../cases/
 import { createCase } from '../cases/create-case.js';
 import { getCase } from '../cases/get-case.js';
 import { listCases } from '../cases/list-cases.js';
+import { loadReadableCase } from '../cases/get-case.js';
+import { diffFields } from '../../domain/strategy/changes.js';
+import { AppError } from '../../lib/errors.js';
 
 export function caseRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -67,6 +70,35 @@ export function caseRoutes(deps: AppDeps): Router {
     },
     async ({ params }, req) =>
       getCase({ db: deps.db, temporal: deps.temporal, identity: requireIdentity(req), caseId: params.id, onQueryError: (err) => req.log.warn({ err: String(err) }, 'state query failed') }),
+  );
+
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/cases/:id/changes',
+      summary: 'What changed in the structured fields between two document versions (default: the newest against the one before), for reviewers who saw the earlier one.',
+      tag: 'cases',
+      params: caseIdParams,
+      query: z.object({ from: z.coerce.number().int().min(1).optional(), to: z.coerce.number().int().min(1).optional() }).strict(),
+      responses: { 200: { description: 'the changes, path by path' }, 404: { description: 'no such case or version' } },
+    },
+    async ({ params, query }, req) => {
+      const row = await loadReadableCase(deps.db, requireIdentity(req), params.id, deps.temporal);
+      const versions = row.documents.map((d) => d.version);
+      const to = query.to ?? Math.max(...versions);
+      const from = query.from ?? to - 1;
+      const [a, b] = await Promise.all(
+        [from, to].map((version) => deps.db.documentVersion.findUnique({ where: { caseId_version: { caseId: row.id, version } }, select: { version: true, sha256: true, fields: true, fileName: true } })),
+      );
+      if (!a || !b) throw new AppError('not_found', `No version ${!a ? from : to} of this case.`);
+      return {
+        from: { version: a.version, sha256: a.sha256, fileName: a.fileName },
+        to: { version: b.version, sha256: b.sha256, fileName: b.fileName },
+        documentChanged: a.sha256 !== b.sha256,
+        changes: diffFields(a.fields, b.fields),
+      };
+    },
   );
 
   route(

@@ -158,6 +158,44 @@ describe('strategy path over the real engine', () => {
     });
   });
 
+  it('sends back, takes a resubmission with changed fields, and shows reviewers what changed', async () => {
+    const created = (await (await h.api('/cases', { as: RECTOR, json: { type: 'strategy', institution: 'RUPP', title: 'RUPP strategy, second attempt', fields: demoStrategyFields() } })).json()) as CaseBody;
+    const v1 = created.documents[0]!.sha256;
+    await mayApprove(created.id, IRO, 'iro_check');
+    const back = await h.api(`/cases/${created.id}/decisions`, { as: IRO, json: { action: 'send_back', stepId: 'iro_check', documentSha256: v1, to: 'submitter', comment: 'Raise the mobility targets.' } });
+    expect(back.status).toBe(200);
+    await waitFor(async () => (await getCase(created.id, RECTOR)).state.status === 'sent_back', { what: 'sent back' });
+    await waitFor(async () => {
+      const t = (await (await h.api('/me/tasks', { as: RECTOR })).json()) as { items: { caseId: string; resubmit: boolean }[] };
+      return t.items.some((i) => i.caseId === created.id && i.resubmit);
+    }, { what: 'resubmission task' });
+
+    // Only the submitter may resubmit; bad fields are refused with their path and leave no version behind.
+    expect((await h.api(`/cases/${created.id}/resubmit`, { as: IRO, json: { fields: demoStrategyFields() } })).status).toBe(403);
+    const bad = await h.api(`/cases/${created.id}/resubmit`, { as: RECTOR, json: { fields: demoStrategyFields({ budget: { amount: -5 } }) } });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual(['body.fields.budget.amount']);
+    expect(await h.t.db.documentVersion.count({ where: { caseId: created.id } })).toBe(1);
+
+    const changed = demoStrategyFields({ budget: { amount: 300000, currency: 'USD' } });
+    (changed.goals[0]!.kpis[0]!.targets as Record<string, number>)['2030'] = 150;
+    const re = await h.api(`/cases/${created.id}/resubmit`, { as: RECTOR, json: { fields: changed, comment: 'Targets raised.' } });
+    expect(re.status).toBe(200);
+    const diff = (await (await h.api(`/cases/${created.id}/changes`, { as: IRO })).json()) as { from: { version: number }; to: { version: number; sha256: string }; changes: unknown[] };
+    expect(diff.from.version).toBe(1);
+    expect(diff.to.version).toBe(2);
+    expect(diff.changes).toEqual([
+      { path: 'budget.amount', kind: 'changed', before: 250000, after: 300000 },
+      { path: 'goals[0].kpis[0].targets.2030', kind: 'changed', before: 100, after: 150 },
+    ]);
+    // Decisions on the old version are refused; the review restarts on version 2.
+    await mayApprove(created.id, IRO, 'iro_check');
+    const stale = await h.api(`/cases/${created.id}/decisions`, { as: IRO, json: { action: 'approve', stepId: 'iro_check', documentSha256: v1 } });
+    expect(stale.status).toBe(409);
+    expect(await stale.json()).toMatchObject({ code: 'stale_version' });
+    expect((await h.api(`/cases/${created.id}/decisions`, { as: IRO, json: { action: 'approve', stepId: 'iro_check', documentSha256: diff.to.sha256 } })).status).toBe(200);
+  });
+
   it('keeps an intact audit chain, and reports a tampered row', async () => {
     const admin = 'admin@demo.moeys.gov.kh';
     expect((await h.api('/audit/verify', { as: IRO })).status).toBe(403);
