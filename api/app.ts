@@ -12,6 +12,7 @@ import { caseRoutes } from './routes/cases.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { verifyRoutes } from './routes/verify.js';
 import { policyRoutes } from './routes/policies.js';
+import { strategyRoutes } from './routes/strategies.js';
 import type { Sealer } from '../activities/pdf/index.js';
 
 export interface AppDeps {
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(decisionRoutes(deps));
   app.use(verifyRoutes(deps));
   app.use(policyRoutes(deps));
+  app.use(strategyRoutes(deps));
   app.use(notFoundHandler);
   app.use(problemHandler);
   return app;

@@ -6,12 +6,14 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/embedded.js';
 import { migrate } from '../lib/db/migrate.js';
+import { EMBEDDED_POOL_SIZE } from '../lib/db/client.js';
 import { embeddedEnv, loadEnvOrExit } from '../lib/env.js';
 import { createLogger } from '../lib/logger.js';
 import { startRuntime, type Runtime } from '../lib/runtime.js';
 import { startTemporalDevServer, waitForTemporal, type DevServer } from '../lib/temporal-dev-server.js';
 import { toolPaths } from '../lib/tools.js';
 import { firstStart } from './first-start.js';
+import { createDemoCases } from './demo-cases.js';
 
 const env = loadEnvOrExit(embeddedEnv);
 const logger = createLogger(env.LOG_LEVEL, 'chain');
@@ -67,8 +69,14 @@ try {
     await waitForTemporal(temporalAddress, 30_000);
   }
 
-  runtime = await startRuntime({ env, databaseUrl, temporalAddress, logger, worker: true, api: true, embedded: true });
+  runtime = await startRuntime({ env, databaseUrl, temporalAddress, logger, worker: true, api: true, embedded: true, dbPoolSize: pg ? EMBEDDED_POOL_SIZE : undefined });
   const first = await firstStart(runtime.db, dataDir);
+  if (first.seeded) {
+    // Demo strategies at different steps, through the real engine (in the background: the URLs print at once).
+    createDemoCases({ db: runtime.db, temporal: runtime.client, taskQueue: env.TEMPORAL_TASK_QUEUE })
+      .then((ids) => logger.info({ cases: ids }, 'demo strategies created'))
+      .catch((err) => logger.warn({ err: String(err) }, 'demo strategies could not be created'));
+  }
   const keyFile = path.join(dataDir, 'dev-api-key');
   const key = existsSync(keyFile) ? (await readFile(keyFile, 'utf8')).trim() : undefined;
 
@@ -82,7 +90,7 @@ try {
     `  Temporal       ${temporalAddress}  namespace ${env.TEMPORAL_NAMESPACE}, task queue ${env.TEMPORAL_TASK_QUEUE}`,
     `  Database       ${pg ? `PGlite in ${path.join(dataDir, 'pglite')}` : 'PostgreSQL from DATABASE_URL'}`,
     `  Data           ${dataDir}`,
-    first.seeded ? `  Demo data      loaded (${first.seeded.institutions} institutions, ${first.seeded.people} people)` : '',
+    first.seeded ? `  Demo data      loaded (${first.seeded.institutions} institutions, ${first.seeded.people} people; 4 demo strategies at different steps)` : '',
     key ? `  Dev API key    ${key}   (also in ${keyFile})` : '',
     key ? `  Try it         curl -H "Authorization: Bearer ${key}" ${runtime.publicUrl}/cases` : '',
     '',

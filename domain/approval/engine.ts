@@ -319,6 +319,7 @@ export function applyCommand(state0: EngineState, actor: Actor, command: Command
     case 'reject': {
       const s = state.steps[command.stepId]!;
       s.status = 'rejected';
+      effects.push({ type: 'revokeLinks', stepId: s.id, reason: 'rejected' });
       entry({ type: 'rejected', stepId: s.id, documentSha256: command.documentSha256, documentVersion: state.document.version, comment: command.comment, reasonCode: command.reasonCode });
       stepStatus = 'rejected';
       complete(state, 'rejected', now, effects, actor.email);
@@ -446,18 +447,17 @@ export function tick(state0: EngineState, now: number): Transition {
       state.history.push({ type: 'reminded', at: now, stepId: s.id, via: 'system', detail: `reminder ${s.remindersSent} to ${waiting.map((w) => w.email).join(', ')}` });
       if (waiting.length) effects.push(notifyStep(state, def, s, 'reminder', waiting, `${s.id}/reminder/${s.round}/${s.remindersSent}`));
     }
-    if (def.escalation && !s.escalated && s.escalateAt !== undefined && s.escalateAt <= now) {
+    // While another people lookup is pending, a due escalation waits for the next tick (it stays due).
+    if (def.escalation && !s.escalated && s.escalateAt !== undefined && s.escalateAt <= now && !state.pending) {
       s.escalated = true;
       escalateRole.push({ stepId: s.id, to: def.escalation.to });
     }
   }
   if (escalateRole.length) {
     const requestId = `r${++state.seq}`;
-    // Escalations resolve their people like a step opening; a case opening a stage has priority (rare overlap).
-    if (!state.pending) {
-      state.pending = { requestId, purpose: 'escalation', stepIds: escalateRole.map((e) => e.stepId) };
-      effects.push({ type: 'resolveAssignees', requestId, steps: escalateRole.map((e) => ({ stepId: e.stepId, assignees: [e.to] })) });
-    }
+    // Escalations resolve their people like a step opening.
+    state.pending = { requestId, purpose: 'escalation', stepIds: escalateRole.map((e) => e.stepId) };
+    effects.push({ type: 'resolveAssignees', requestId, steps: escalateRole.map((e) => ({ stepId: e.stepId, assignees: [e.to] })) });
   }
   return { state, effects };
 }

@@ -148,7 +148,7 @@ export type Effect =
       link?: { actions: string[]; expiryDays: number };
       dueAt?: string | null;
     }
-  | { type: 'revokeLinks'; stepId: string; emails?: string[] }
+  | { type: 'revokeLinks'; stepId: string; emails?: string[]; reason?: 'rejected' }
   | { type: 'seal'; outcome: 'approved' | 'rejected'; at: number; document: { sha256: string; version: number } }
   | { type: 'completed'; outcome: 'approved' | 'rejected' | 'withdrawn' };
 

@@ -5,6 +5,12 @@ export type Db = PrismaClient;
 /** What a function that writes may take: the client itself or an open transaction. */
 export type DbTx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
+/**
+ * PGlite answers one connection at a time, and concurrent queries over several pooled connections to its socket
+ * have been seen to return wrong results (a row reported missing): give each client a single connection there.
+ */
+export const EMBEDDED_POOL_SIZE = 1;
+
 export function createPrisma(connectionString: string, opts: { poolSize?: number } = {}): PrismaClient {
   const adapter = new PrismaPg({ connectionString, max: opts.poolSize ?? 10 });
   return new PrismaClient({ adapter });

@@ -2,7 +2,7 @@
 // it) a new database on that PostgreSQL server, dropped afterwards. No mock of Prisma or the database.
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
-import { createPrisma, type Db } from '../../lib/db/client.js';
+import { createPrisma, EMBEDDED_POOL_SIZE, type Db } from '../../lib/db/client.js';
 import { startEmbeddedPostgres } from '../../lib/db/embedded.js';
 import { migrate } from '../../lib/db/migrate.js';
 import { seed } from '../../lib/seed.js';
@@ -42,7 +42,7 @@ export async function createTestDb(opts: { seed?: boolean } = {}): Promise<TestD
     cleanup = () => emb.close();
   }
   await migrate(url);
-  const db = createPrisma(url, { poolSize: 5 });
+  const db = createPrisma(url, { poolSize: kind === 'pglite' ? EMBEDDED_POOL_SIZE : 5 });
   if (opts.seed !== false) await seed(db);
   return {
     db,

@@ -10,6 +10,7 @@ import { parseEnv, embeddedEnv } from '../../lib/env.js';
 import { createLogger } from '../../lib/logger.js';
 import { createApiKey } from '../../lib/identity.js';
 import { startRuntime, type Runtime } from '../../lib/runtime.js';
+import { EMBEDDED_POOL_SIZE } from '../../lib/db/client.js';
 import { workflowsPath } from '../../worker/create-worker.js';
 import { createTestDb, type TestDb } from './db.js';
 
@@ -54,6 +55,7 @@ export async function startHarness(opts: { env?: Record<string, string>; worker?
     api: true,
     embedded: true,
     workflowBundle: await workflowBundle(),
+    dbPoolSize: t.kind === 'pglite' ? EMBEDDED_POOL_SIZE : 10,
     port: 0,
   });
   const keys = new Map<string, string>();

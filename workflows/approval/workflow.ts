@@ -7,6 +7,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -104,6 +105,8 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
         return;
       }
       case 'revokeLinks':
+        // Cases recorded before rejections revoked their step's links must replay without that activity.
+        if (effect.reason === 'rejected' && !patched('revoke-links-on-reject')) return;
         await acts.revokeLinks({ caseId: input.caseId, stepId: effect.stepId, emails: effect.emails });
         return;
       case 'seal': {
