@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { strategyFieldsSchema } from '../../domain/strategy/fields.js';
 import { diffFields } from '../../domain/strategy/changes.js';
+import { demoStrategyFields } from '../support/strategy-fields.js';
 
-export const ruppStrategy = {
-  period: { from: 2026, to: 2030 },
-  vision: 'A regionally connected research university that sends and welcomes students across ASEAN and Europe.',
-  goals: [
-    {
-      title: 'Grow student mobility',
-      kpis: [
-        { kind: 'outgoing_mobility', name: 'Outgoing students per year', unit: 'students', baseline: 35, targets: { '2026': 40, '2028': 70, '2030': 100 } },
-        { kind: 'incoming_mobility', name: 'Incoming students per year', unit: 'students', baseline: 12, targets: { '2030': 50 } },
-      ],
-    },
-    { title: 'Joint research with partners', kpis: [{ kind: 'joint_research_outputs', name: 'Co-authored papers', targets: { '2030': 30 } }] },
-  ],
-  budget: { amount: 250000, currency: 'USD' },
-  responsibleUnits: ['International Relations Office', 'Research Office'],
-};
+const ruppStrategy = demoStrategyFields();
 
 describe('strategy fields', () => {
   it('accepts a complete strategy', () => {
@@ -26,10 +12,10 @@ describe('strategy fields', () => {
   });
 
   it('names the path of each bad field', () => {
-    const bad = structuredClone(ruppStrategy) as Record<string, unknown> & typeof ruppStrategy;
+    const bad = structuredClone(ruppStrategy);
     bad.period = { from: 2030, to: 2026 };
     bad.goals[0]!.kpis[0]!.targets = { '2035': 10 } as never;
-    (bad as { vision: string }).vision = 'short';
+    bad.vision = 'short';
     const r = strategyFieldsSchema.safeParse(bad);
     expect(r.success).toBe(false);
     const paths = r.error!.issues.map((i) => i.path.join('.')).sort();
