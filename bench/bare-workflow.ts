@@ -1,34 +1,59 @@
 // The baseline for `npm run bench`: a bare Temporal workflow with the same number of Updates and activities as
-// a three-step case, where the activities do nothing. Bundled on its own (bench only).
-import { condition, defineQuery, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
+// one engine case, where the activities do nothing. Bundled on its own (bench only).
+//
+// The case runs in phases: phase 0 after the start, phase i after decision i. In each phase `open` activities run
+// before the next step opens (the engine resolves the step's assignees first), then `rest` after it (the engine's
+// notifications, audit and projection). bench/engine.ts takes these numbers from one engine case's history.
+import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
 
 export interface BareActivities {
-  noop(step: number): Promise<number>;
+  noop(phase: number): Promise<number>;
+}
+
+export interface BarePhase {
+  /** Activities before the phase's step opens. */
+  open: number;
+  /** Activities after it opened. */
+  rest: number;
+}
+
+export interface BareInput {
+  steps: number;
+  /** steps + 1 phases: after the start and after each decision. */
+  phases: BarePhase[];
+}
+
+export interface BareState {
+  decided: number;
+  /** The step that may be decided now, or -1. */
+  open: number;
 }
 
 const { noop } = proxyActivities<BareActivities>({ startToCloseTimeout: '1 minute' });
 
 export const bareDecide = defineUpdate<number, [number]>('bareDecide');
-export const bareState = defineQuery<number>('bareState');
+export const bareState = defineQuery<BareState>('bareState');
 
-export async function bareWorkflow(steps: number): Promise<number> {
+export async function bareWorkflow(input: BareInput): Promise<number> {
   let decided = 0;
-  let pending = 0;
-  setHandler(bareState, () => decided);
+  let open = -1;
+  setHandler(bareState, () => ({ decided, open }));
   setHandler(
     bareDecide,
     (step) => {
       decided++;
-      pending++;
+      open = -1;
       return step;
     },
-    { validator: (step) => { if (step !== decided) throw new Error(`step ${decided} is open, not ${step}`); } },
+    { validator: (step) => { if (step !== open) throw new Error(`step ${step} is not open (open: ${open})`); } },
   );
-  await noop(-1);
-  while (decided < steps) {
-    await condition(() => pending > 0);
-    pending--;
-    await noop(decided);
+  for (let phase = 0; phase <= input.steps; phase++) {
+    const p = input.phases[phase] ?? { open: 0, rest: 0 };
+    for (let i = 0; i < p.open; i++) await noop(phase);
+    if (phase < input.steps) open = phase;
+    for (let i = 0; i < p.rest; i++) await noop(phase);
+    if (phase < input.steps) await condition(() => decided > phase);
   }
+  await condition(allHandlersFinished);
   return decided;
 }

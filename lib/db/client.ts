@@ -5,11 +5,8 @@ export type Db = PrismaClient;
 /** What a function that writes may take: the client itself or an open transaction. */
 export type DbTx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
-/**
- * PGlite answers one connection at a time, and concurrent queries over several pooled connections to its socket
- * have been seen to return wrong results (a row reported missing): give each client a single connection there.
- */
-export const EMBEDDED_POOL_SIZE = 1;
+/** PGlite answers one exchange at a time (lib/db/pglite-server.ts): a few connections are plenty. */
+export const EMBEDDED_POOL_SIZE = 4;
 
 export function createPrisma(connectionString: string, opts: { poolSize?: number } = {}): PrismaClient {
   const adapter = new PrismaPg({ connectionString, max: opts.poolSize ?? 10 });

@@ -1,0 +1,195 @@
+// npm run bench — the whole engine against a bare Temporal workflow, on ONE Temporal dev server started here
+// (in-memory store; --bench-sqlite [FILE] for SQLite). Engine: HTTP POST /cases → workflow → three decisions
+// through POST /cases/:id/decisions → projection, audit, outbox, sealed decision; the worker and the API run in
+// this process on PGlite in memory (or PostgreSQL from --database-url). Baseline: bench/bare-workflow.ts with
+// the same Updates, the same number of (no-op) activities per case, the same concurrency.
+// A decision's round trip runs from sending it until a read shows it (GET /cases/:id; a query for the bare one).
+// Flags: --cases N (200) --concurrency N (20) --database-url URL --bench-sqlite [FILE] --poll-ms N (10)
+// --max-poll-ms N (100: waiting for a step to open backs off to this) --warmup N (2).
+// The last line printed is one JSON object. Exit 0 whether or not the goals are met; non-zero on errors.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import { freePort } from '../lib/db/embedded.js';
+import { migrate } from '../lib/db/migrate.js';
+import { createPrisma } from '../lib/db/client.js';
+import { seed } from '../lib/seed.js';
+import { embeddedEnv, parseEnv } from '../lib/env.js';
+import { createLogger } from '../lib/logger.js';
+import { startRuntime, type Runtime } from '../lib/runtime.js';
+import { startTemporalDevServer, type DevServer } from '../lib/temporal-dev-server.js';
+import { toolPaths } from '../lib/tools.js';
+import { workflowsPath } from '../worker/create-worker.js';
+import type { BareInput } from './bare-workflow.js';
+import { bareDriver, bundleBare, createBareWorker, runBareCases } from './lib/bare-run.js';
+import { checkDatabase, ENGINE_STEPS, engineDriver, runEngineCases, setUpEngine, type CaseTiming } from './lib/engine-run.js';
+import { startSerialPglite, type SerialPglite } from './lib/pglite.js';
+import { formatTiming, historyFacts, mergeTiming } from './lib/history.js';
+import { parseArgs, percentile, round1, round2, summarize } from './lib/util.js';
+
+const GOALS = { throughputRatioMin: 0.6, p99DeltaMaxMs: 20 };
+const NAMESPACE = 'default';
+const MAX_ACTIVITIES = 50;
+
+const args = parseArgs(process.argv.slice(2));
+// Quiet by default; BENCH_LOG_LEVEL=warn (or error, debug…) shows the engine's own logs when a run fails.
+const logLevel = process.env.BENCH_LOG_LEVEL ?? 'silent';
+process.env.LOG_LEVEL = logLevel;
+const say = (line: string) => console.log(line);
+
+let tmp: string | undefined;
+let devServer: DevServer | undefined;
+let pg: SerialPglite | undefined;
+let runtime: Runtime | undefined;
+let bareWorker: { worker: Worker; connection: { close(): Promise<void> } } | undefined;
+let bareRun: Promise<void> | undefined;
+let benchConnection: Connection | undefined;
+
+async function cleanup() {
+  if (bareWorker) {
+    if (bareWorker.worker.getState() === 'RUNNING') bareWorker.worker.shutdown();
+    await bareRun?.catch(() => undefined);
+    await bareWorker.connection.close().catch(() => undefined);
+  }
+  await runtime?.stop().catch(() => undefined);
+  await benchConnection?.close().catch(() => undefined);
+  await devServer?.stop().catch(() => undefined);
+  await pg?.close().catch(() => undefined);
+  if (tmp) await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+}
+
+const ms = (x: number) => `${round1(x)} ms`;
+function describeRun(label: string, cases: number, wallMs: number, timings: CaseTiming[], reads: number) {
+  const rts = timings.flatMap((t) => t.roundTripMs);
+  const s = summarize(cases, wallMs, rts);
+  say(
+    `${label}: ${s.casesPerSec} cases/s (${cases} in ${(wallMs / 1000).toFixed(1)} s); decision round trip p50 ${ms(s.p50Ms)}, p99 ${ms(s.p99Ms)}` +
+      ` | answer p50 ${ms(percentile(timings.flatMap((t) => t.postMs), 50))}, step-open wait p50 ${ms(percentile(timings.flatMap((t) => t.openWaitMs), 50))},` +
+      ` create p50 ${ms(percentile(timings.map((t) => t.createMs), 50))}, case p50 ${ms(percentile(timings.map((t) => t.totalMs), 50))}, ${round1(reads / cases)} reads per case`,
+  );
+  return s;
+}
+
+try {
+  const started = performance.now();
+  const cli = toolPaths().temporalCli;
+  if (!cli) throw new Error('No Temporal CLI: run `npm run setup` (or set TEMPORAL_CLI).');
+  tmp = await mkdtemp(path.join(tmpdir(), 'chain-bench-'));
+  const sqliteFile = args.sqlite === undefined ? '' : args.sqlite || path.join(tmp, 'temporal.db');
+  const quietBundler = { trace() {}, debug() {}, info() {}, warn() {}, log() {}, error(m: string, meta?: unknown) { console.error(m, meta ?? ''); } };
+
+  // The server, the database and both bundles at once.
+  const [server, databaseUrl, engineBundle, bareBundle] = await Promise.all([
+    (async () => startTemporalDevServer({ cli, dbFile: sqliteFile, port: await freePort(), uiPort: await freePort(), namespace: NAMESPACE }))(),
+    (async () => {
+      if (args.databaseUrl) return args.databaseUrl;
+      pg = await startSerialPglite();
+      return pg.url;
+    })(),
+    bundleWorkflowCode({ workflowsPath, logger: quietBundler }),
+    bundleBare(),
+  ]);
+  devServer = server;
+  await migrate(databaseUrl);
+  const seedDb = createPrisma(databaseUrl, { poolSize: 2 });
+  await seed(seedDb).finally(() => seedDb.$disconnect());
+  say(
+    `bench: ${args.cases} cases, ${args.concurrency} at a time; Temporal dev server ${sqliteFile ? `SQLite ${sqliteFile}` : 'in memory'} at ${server.address};` +
+      ` database ${args.databaseUrl ? 'PostgreSQL (--database-url)' : 'PGlite in memory'}; set up in ${((performance.now() - started) / 1000).toFixed(1)} s;` +
+      ` load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores (other processes skew the numbers)`,
+  );
+
+  benchConnection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection: benchConnection, namespace: NAMESPACE });
+  const runId = randomUUID().slice(0, 8);
+
+  // ---- Engine: the real runtime (worker + API) in this process.
+  const env = parseEnv(embeddedEnv, {
+    LOG_LEVEL: logLevel,
+    DATA_DIR: tmp,
+    TEMPORAL_NAMESPACE: NAMESPACE,
+    TEMPORAL_TASK_QUEUE: `bench-engine-${runId}`,
+    WORKER_MAX_ACTIVITIES: String(MAX_ACTIVITIES),
+  });
+  runtime = await startRuntime({
+    env,
+    databaseUrl,
+    temporalAddress: server.address,
+    logger: createLogger(logLevel, 'bench'),
+    worker: true,
+    api: true,
+    embedded: true,
+    workflowBundle: engineBundle,
+    port: 0,
+  });
+  const setup = await setUpEngine(runtime.db);
+  const engine = engineDriver({ url: runtime.url!, client, setup, pollMs: args.pollMs, maxPollMs: args.maxPollMs });
+
+  // Warm-up: one case with the workflow idle before each decision (its history gives clean phases), then more.
+  const probe = await engine.runCase(-1, { settle: true });
+  if (args.warmup > 1) await runEngineCases(engine, args.warmup - 1, args.concurrency, -1000);
+  const facts = await historyFacts(client, probe.id, { openAfter: 'resolveAssignees' });
+  say(
+    `engine case: ${facts.activities} activities (${Object.entries(facts.activityTypes).map(([k, v]) => `${k} ${v}`).join(', ')}),` +
+      ` ${facts.workflowTasks} workflow tasks, ${facts.events} history events; phases ${facts.phases.map((p) => `${p.open}+${p.rest}`).join(' | ')}`,
+  );
+
+  const engineReads = engine.requests.reads;
+  const engineRun = await runEngineCases(engine, args.cases, args.concurrency, 0);
+  const engineSummary = describeRun('engine', args.cases, engineRun.wallMs, engineRun.timings, engine.requests.reads - engineReads);
+  const ids = engineRun.timings.map((t) => t.id);
+  const stored = await checkDatabase(runtime.db, ids);
+  say(`engine database: ${stored.approved} projections approved, ${stored.sealed} sealed decisions, ${round1(stored.audit / ids.length)} audit rows and ${round1(stored.outbox / ids.length)} outbox messages per case`);
+  const sample = ids.filter((_, i) => i % Math.max(1, Math.floor(ids.length / 10)) === 0).slice(0, 10);
+  const engineTiming = mergeTiming(await Promise.all(sample.map((id) => historyFacts(client, id))));
+  say(`engine activities (mean queue wait + run, ${sample.length} cases): ${formatTiming(engineTiming)}`);
+  await runtime.stop();
+  runtime = undefined;
+
+  // ---- Bare: the same Updates, the same number of activities (no-ops), the same concurrency and polling.
+  const input: BareInput = { steps: ENGINE_STEPS, phases: facts.phases };
+  if (input.phases.length !== ENGINE_STEPS + 1) throw new Error(`engine history has ${input.phases.length} phases, expected ${ENGINE_STEPS + 1}`);
+  const bareQueue = `bench-bare-${runId}`;
+  bareWorker = await createBareWorker({ address: server.address, namespace: NAMESPACE, taskQueue: bareQueue, bundle: bareBundle, maxActivities: MAX_ACTIVITIES });
+  bareRun = bareWorker.worker.run();
+  const bare = bareDriver({ client, taskQueue: bareQueue, input, pollMs: args.pollMs, maxPollMs: args.maxPollMs, runId });
+  await runBareCases(bare, args.warmup, args.concurrency, -1000);
+  const bareReads = bare.requests.reads;
+  const bareRunResult = await runBareCases(bare, args.cases, args.concurrency, 0);
+  const bareSummary = describeRun('bare  ', args.cases, bareRunResult.wallMs, bareRunResult.timings, bare.requests.reads - bareReads);
+  const bareFacts = await historyFacts(client, bareRunResult.timings[0]!.id);
+  if (bareFacts.activities !== facts.activities) throw new Error(`bare case ran ${bareFacts.activities} activities, engine ${facts.activities}`);
+  say(`bare case: ${bareFacts.activities} activities, ${bareFacts.workflowTasks} workflow tasks, ${bareFacts.events} history events`);
+  bareWorker.worker.shutdown();
+  await bareRun;
+
+  const throughputRatio = round2(engineSummary.casesPerSec / bareSummary.casesPerSec);
+  const p99DeltaMs = round1(engineSummary.p99Ms - bareSummary.p99Ms);
+  const met = throughputRatio >= GOALS.throughputRatioMin && p99DeltaMs <= GOALS.p99DeltaMaxMs;
+  say(`ratio engine/bare: throughput ${throughputRatio} (goal >= ${GOALS.throughputRatioMin}); p99 delta ${p99DeltaMs} ms (goal <= ${GOALS.p99DeltaMaxMs} ms): goals ${met ? 'met' : 'NOT met'}; run took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  await cleanup();
+  console.log(
+    JSON.stringify({
+      bench: 'engine',
+      cases: args.cases,
+      concurrency: args.concurrency,
+      temporal: sqliteFile ? 'dev-server-sqlite' : 'dev-server-memory',
+      database: args.databaseUrl ? 'postgresql' : 'pglite',
+      activitiesPerCase: facts.activities,
+      loadAvg1: round1(loadavg()[0]!),
+      engine: engineSummary,
+      bare: bareSummary,
+      throughputRatio,
+      p99DeltaMs,
+      goals: { ...GOALS, met },
+    }),
+  );
+  process.exit(0);
+} catch (err) {
+  console.error('bench failed:', err instanceof Error ? (err.stack ?? err.message) : err);
+  await cleanup();
+  process.exit(1);
+}
