@@ -107,6 +107,8 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
       case 'revokeLinks':
         // Cases recorded before rejections revoked their step's links must replay without that activity.
         if (effect.reason === 'rejected' && !patched('revoke-links-on-reject')) return;
+        // Only steps decided from email links have links to revoke (saves an activity per decision elsewhere).
+        if (!engine.stepDef(input.policy, effect.stepId)?.step.viaLink && patched('revoke-links-only-via-link')) return;
         await acts.revokeLinks({ caseId: input.caseId, stepId: effect.stepId, emails: effect.emails });
         return;
       case 'seal': {
