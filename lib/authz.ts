@@ -51,3 +51,14 @@ export function listableInstitutions(id: Identity): 'all' | string[] {
   if (isNetworkAdmin(id)) return 'all';
   return [...new Set(id.roles.map((r) => r.institution))];
 }
+
+const domainOf = (email: string) => email.trim().toLowerCase().split('@').pop() ?? '';
+
+/**
+ * A decision link's holder may hand it only to a colleague: an address at the same email domain. (Partners and
+ * MoEYS reviewers have no account here, so the domain is what says "the same organisation".)
+ */
+export function canDelegateFromLink(fromEmail: string, toEmail: string): boolean {
+  const d = domainOf(fromEmail);
+  return d.length > 0 && d === domainOf(toEmail);
+}

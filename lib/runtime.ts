@@ -8,6 +8,8 @@ import { Runtime as TemporalRuntime, makeTelemetryFilterString, type Worker, typ
 import { createActivities } from '../activities/index.js';
 import { createMailer, type Mailer } from '../activities/mailer.js';
 import { createApp } from '../api/app.js';
+import { createLinkHooks } from '../api/links/index.js';
+import { webLayer } from '../web/layer.js';
 import { createChainWorker, ensureSearchAttributes } from '../worker/create-worker.js';
 import { createPrisma, type Db } from './db/client.js';
 import type { CommonEnv } from './env.js';
@@ -24,7 +26,7 @@ export async function loadSealer(env: CommonEnv): Promise<Sealer> {
 }
 
 export interface RuntimeOptions {
-  env: CommonEnv & { PORT?: number; HOST?: string; WORKER_MAX_ACTIVITIES?: number };
+  env: CommonEnv & { PORT?: number; HOST?: string; WORKER_MAX_ACTIVITIES?: number; COOKIE_SECURE?: boolean };
   databaseUrl: string;
   temporalAddress: string;
   logger: Logger;
@@ -32,6 +34,8 @@ export interface RuntimeOptions {
   api: boolean;
   embedded: boolean;
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Connections in the Prisma pool (1 for the embedded PGlite; default 10). */
+  dbPoolSize?: number;
   /** Override the HTTP port (tests pass 0). */
   port?: number;
 }
@@ -77,7 +81,7 @@ function installSdkLogging(logger: Logger): void {
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { env, logger } = opts;
   installSdkLogging(logger);
-  const db = createPrisma(opts.databaseUrl);
+  const db = createPrisma(opts.databaseUrl, { poolSize: opts.dbPoolSize });
   const client = await connectClient(env, opts.temporalAddress);
   const port = opts.port ?? env.PORT ?? 3000;
   let publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
@@ -103,6 +107,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         return publicUrlRef.get();
       },
       logger,
+      ...createLinkHooks({ db, publicUrl: () => publicUrlRef.get() }),
     });
     worker = await createChainWorker({
       connection,
@@ -126,6 +131,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       },
       embedded: opts.embedded,
       sealer,
+      ...webLayer({ mailer, cookieSecure: env.COOKIE_SECURE ?? !opts.embedded }),
     });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(port, env.HOST ?? '127.0.0.1', () => resolve(s));

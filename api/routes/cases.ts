@@ -101,43 +101,5 @@ export function caseRoutes(deps: AppDeps): Router {
     },
   );
 
-  route(
-    r,
-    {
-      method: 'get',
-      path: '/me/tasks',
-      summary: 'My open steps across cases (where I may decide now), soonest due first.',
-      tag: 'cases',
-      responses: { 200: { description: 'my tasks' } },
-    },
-    async (_input, req) => {
-      const identity = requireIdentity(req);
-      const email = identity.email.toLowerCase();
-      const rows = await deps.db.case.findMany({
-        where: { openAssignees: { has: email } },
-        include: { institution: { select: { code: true, name: true } } },
-        orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }],
-        take: 200,
-      });
-      return {
-        items: rows.map((c) => {
-          const summary = (c.summary ?? {}) as { openSteps?: { id: string; name: string; assignees: string[]; dueAt: number | null }[] };
-          const steps = (summary.openSteps ?? []).filter((s) => s.assignees.some((a) => a.toLowerCase() === email));
-          return {
-            caseId: c.id,
-            type: c.type,
-            title: c.title,
-            institution: c.institution,
-            status: c.status,
-            steps: steps.map((s) => ({ id: s.id, name: s.name, dueAt: s.dueAt === null ? null : new Date(s.dueAt).toISOString() })),
-            // Sent back to me as the submitter: the task is to revise and resubmit.
-            resubmit: c.status === 'sent_back',
-            dueAt: c.dueAt?.toISOString() ?? null,
-          };
-        }),
-      };
-    },
-  );
-
   return r;
 }

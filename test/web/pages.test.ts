@@ -1,0 +1,100 @@
+// The page layer: one layout, one catalogue per locale (Khmer typed against English, falling back to it), escaping,
+// the CSP hash of the inline stylesheet, no JavaScript anywhere, the home page and the embedded-mode outbox.
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+import { en } from '../../web/i18n/en.js';
+import { km } from '../../web/i18n/km.js';
+import { messagesFor } from '../../web/i18n/index.js';
+import { html, raw } from '../../web/html.js';
+import { CSS, CSS_HASH } from '../../web/layout.js';
+import { appErrorStatus } from '../../lib/errors.js';
+import { Browser, PARTNER, installLinkPolicy, linkFor, local, openCase } from '../links/support.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ env: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' } });
+  await installLinkPolicy(h);
+});
+afterAll(async () => h?.close());
+
+describe('message catalogues', () => {
+  it('Khmer has only keys English has, with the same kind of value; missing keys fall back to English', () => {
+    for (const [k, v] of Object.entries(km)) {
+      expect(Object.keys(en)).toContain(k);
+      expect(typeof v).toBe(typeof en[k as keyof typeof en]);
+    }
+    const kmAll = messagesFor('km');
+    expect(Object.keys(kmAll).sort()).toEqual(Object.keys(en).sort());
+    expect(kmAll['link.title']).toBe(en['link.title']);
+    expect(kmAll['layout.language']).toBe('ភាសា');
+  });
+
+  it('English has a title for every error a link page can show', () => {
+    for (const code of ['token_invalid', 'token_tampered', 'token_expired', 'token_used', 'token_revoked', 'csrf_failed', 'rate_limited']) {
+      expect(en[`error.${code}.title` as keyof typeof en], code).toBeTruthy();
+    }
+    for (const code of Object.keys(appErrorStatus)) expect(en[`error.${code}.title` as keyof typeof en] ?? en['error.title']).toBeTruthy();
+  });
+
+  it('escapes every interpolated value unless it is marked as markup', () => {
+    expect(html`<p title="${'"x" & <y>'}">${'<script>alert(1)</script>'}${raw('<b>ok</b>')}</p>`.value).toBe(
+      '<p title="&quot;x&quot; &amp; &lt;y&gt;">&lt;script&gt;alert(1)&lt;/script&gt;<b>ok</b></p>',
+    );
+  });
+});
+
+describe('pages', () => {
+  it('the stylesheet is allowed by its hash and no page carries a script', async () => {
+    expect(CSS_HASH).toBe(`'sha256-${createHash('sha256').update(CSS).digest('base64')}'`);
+    const b = new Browser();
+    for (const path of ['/', '/sign-in', '/l/new', '/outbox']) {
+      const r = await b.get(h.url + path, { accept: 'text/html' });
+      expect(r.res.status, path).toBe(200);
+      const style = /<style>([\s\S]*?)<\/style>/.exec(r.body)![1]!;
+      expect(`'sha256-${createHash('sha256').update(style).digest('base64')}'`).toBe(CSS_HASH);
+      expect(r.res.headers.get('content-security-policy')).toContain(CSS_HASH);
+      expect(r.body).not.toMatch(/<script|javascript:|\son[a-z]+=/i);
+      expect(r.body).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    }
+  });
+
+  it('picks the locale from ?lang= or Accept-Language and falls back to English texts', async () => {
+    const b = new Browser();
+    const q = await b.get(`${h.url}/sign-in?lang=km`);
+    expect(q.body).toContain('<html lang="km">');
+    expect(q.body).toContain(en['signin.intro']);
+    const hdr = await b.get(`${h.url}/sign-in`, { 'accept-language': 'km-KH,km;q=0.9,en;q=0.5' });
+    expect(hdr.body).toContain('<html lang="km">');
+    expect((await b.get(`${h.url}/sign-in`, { 'accept-language': 'fr' })).body).toContain('<html lang="en">');
+  });
+
+  it('escapes case data on a link page', async () => {
+    const c = await openCase(h, 'Strategy <script>alert("x")</script> & partners');
+    const url = local(h, await linkFor(h, c.caseId, PARTNER));
+    const page = await new Browser().get(url);
+    expect(page.body).toContain('Strategy &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; partners');
+    expect(page.body).not.toContain('<script>alert');
+  });
+});
+
+describe('the embedded outbox', () => {
+  it('lists the emails with recipient, subject, body and links, as JSON and as a page', async () => {
+    const c = await openCase(h, 'Outbox case');
+    await linkFor(h, c.caseId, PARTNER);
+    const json = await fetch(`${h.url}/outbox?to=${encodeURIComponent(PARTNER.toUpperCase())}`, { headers: { accept: 'application/json' } });
+    expect(json.status).toBe(200);
+    expect(json.headers.get('cache-control')).toBe('no-store');
+    const body = (await json.json()) as { items: { to: string; subject: string; text: string; links: { label: string; url: string }[]; caseId: string }[] };
+    const mail = body.items.find((i) => i.caseId === c.caseId)!;
+    expect(mail.to).toBe(PARTNER);
+    expect(mail.subject).toContain('Outbox case');
+    expect(mail.text).toContain('Dear Dra. Lucía Martínez');
+    expect(mail.links[0]).toMatchObject({ label: 'Review and decide', url: expect.stringMatching(/\/l\/[A-Za-z0-9_-]{49}$/) });
+    expect(body.items.every((i) => i.to === PARTNER)).toBe(true);
+
+    const page = await new Browser().get(`${h.url}/outbox`);
+    expect(page.body).toContain('Outbox case');
+    expect(page.body).toContain(`href="${mail.links[0]!.url}"`);
+  });
+});
