@@ -26,9 +26,13 @@ export function createMailer(opts: { db: Db; smtpUrl?: string; from: string }): 
     async send(msg) {
       const existing = await opts.db.outboxMessage.findUnique({ where: { idempotencyKey: msg.idempotencyKey } });
       if (existing?.sentAt) return { id: existing.id, sent: false, duplicate: true };
-      const row =
-        existing ??
-        (await opts.db.outboxMessage.upsert({
+      // An unsent row left by an earlier attempt gets this attempt's text: its links (fresh tokens) are the live ones.
+      const row = existing
+        ? await opts.db.outboxMessage.update({
+            where: { id: existing.id },
+            data: { subject: msg.subject, text: msg.text, html: msg.html ?? null, links: msg.links ?? [] },
+          })
+        : (await opts.db.outboxMessage.upsert({
           where: { idempotencyKey: msg.idempotencyKey },
           create: {
             idempotencyKey: msg.idempotencyKey,
