@@ -4,6 +4,7 @@
 import type { Db } from '../lib/db/client.js';
 import type { Mailer } from './mailer.js';
 import type { ResolvedPerson } from './assignees.js';
+import { messagesFor, type Locale, locales } from '../web/i18n/index.js';
 
 export type NotifyKind = 'task' | 'reminder' | 'escalation' | 'sent_back' | 'outcome' | 'delegated' | 'withdrawn';
 
@@ -40,16 +41,6 @@ export interface NotifyDeps {
   issueLink?: LinkIssuer;
 }
 
-const subjects: Record<NotifyKind, (title: string, step?: string) => string> = {
-  task: (t, s) => `Action needed: ${s ?? 'review'} — ${t}`,
-  reminder: (t, s) => `Reminder: ${s ?? 'review'} is waiting for you — ${t}`,
-  escalation: (t, s) => `Escalated to you: ${s ?? 'review'} — ${t}`,
-  sent_back: (t) => `Sent back for changes — ${t}`,
-  outcome: (t) => `Decision — ${t}`,
-  delegated: (t, s) => `A review was delegated to you: ${s ?? 'review'} — ${t}`,
-  withdrawn: (t) => `Withdrawn — ${t}`,
-};
-
 export async function sendNotifications(deps: NotifyDeps, n: NotifyInput): Promise<{ sent: number; duplicates: number }> {
   const c = await deps.db.case.findUnique({ where: { id: n.caseId }, include: { institution: true } });
   if (!c) return { sent: 0, duplicates: 0 };
@@ -66,7 +57,15 @@ export async function sendNotifications(deps: NotifyDeps, n: NotifyInput): Promi
     const seen = new Set(recipients.map((r) => r.email.toLowerCase()));
     recipients = [...recipients, ...staff.filter((m) => !seen.has(m.person.email.toLowerCase()) && seen.add(m.person.email.toLowerCase())).map((m) => ({ id: m.person.id, email: m.person.email, name: m.person.name }))];
   }
+  // Each recipient reads the email in their own locale (people without an account: English).
+  const known = await deps.db.person.findMany({ where: { email: { in: recipients.map((r) => r.email) } }, select: { email: true, locale: true } });
+  const localeOf = (email: string): Locale => {
+    const l = known.find((p) => p.email.toLowerCase() === email.toLowerCase())?.locale;
+    return l && (locales as readonly string[]).includes(l) ? (l as Locale) : 'en';
+  };
   for (const r of recipients) {
+    const m = messagesFor(localeOf(r.email));
+    const step = n.stepName ?? m['email.stepFallback'];
     const idempotencyKey = `${n.key}/${r.email.toLowerCase()}`;
     const already = await deps.db.outboxMessage.findUnique({ where: { idempotencyKey }, select: { sentAt: true } });
     if (already?.sentAt) {
@@ -83,33 +82,32 @@ export async function sendNotifications(deps: NotifyDeps, n: NotifyInput): Promi
         expiryDays: n.link.expiryDays,
         issueKey: idempotencyKey,
       });
-      links.push({ label: 'Review and decide', url });
+      links.push({ label: m['email.link.decide'], url });
     } else {
-      links.push({ label: 'Open the case', url: caseUrl });
+      links.push({ label: m['email.link.case'], url: caseUrl });
     }
     if (n.sealedId) {
-      links.push({ label: 'Sealed decision (PDF)', url: `${deps.publicUrl}/sealed/${encodeURIComponent(n.sealedId)}.pdf` });
-      links.push({ label: 'Verify the decision', url: `${deps.publicUrl}/verify/${encodeURIComponent(c.id)}` });
+      links.push({ label: m['email.link.sealed'], url: `${deps.publicUrl}/sealed/${encodeURIComponent(n.sealedId)}.pdf` });
+      links.push({ label: m['email.link.verify'], url: `${deps.publicUrl}/verify/${encodeURIComponent(c.id)}` });
     }
-    const greeting = `Dear ${r.name ?? r.email},`;
     const lines = [
-      greeting,
+      m['email.greeting'](r.name ?? r.email),
       '',
-      intro(n, c.title, c.institution.name),
+      m[`email.intro.${n.kind}`](c.title, c.institution.name, step),
       ...(n.detail ? ['', n.detail] : []),
-      ...(n.dueAt ? ['', `Due: ${n.dueAt.slice(0, 10)}`] : []),
+      ...(n.dueAt ? ['', m['email.due'](n.dueAt.slice(0, 10))] : []),
       '',
       ...links.map((l) => `${l.label}: ${l.url}`),
       '',
-      `Case ${c.id} · ${c.institution.name}`,
-      'CHAIn approvals — Cambodian Higher Education Internationalisation network',
+      m['email.footer.case'](c.id, c.institution.name),
+      `${m['app.name']} — ${m['app.tagline']}`,
     ];
     const res = await deps.mailer.send({
       idempotencyKey,
       caseId: c.id,
       kind: n.kind,
       to: r.email,
-      subject: subjects[n.kind](c.title, n.stepName),
+      subject: m[`email.subject.${n.kind}`](c.title, step),
       text: lines.join('\n'),
       links,
     });
@@ -117,24 +115,4 @@ export async function sendNotifications(deps: NotifyDeps, n: NotifyInput): Promi
     else sent++;
   }
   return { sent, duplicates };
-}
-
-function intro(n: NotifyInput, title: string, institution: string): string {
-  const step = n.stepName ?? 'a review step';
-  switch (n.kind) {
-    case 'task':
-      return `"${title}" from ${institution} is waiting for your decision at the step "${step}".`;
-    case 'reminder':
-      return `This is a reminder: "${title}" from ${institution} is still waiting for your decision at "${step}".`;
-    case 'escalation':
-      return `The step "${step}" of "${title}" (${institution}) passed its deadline and has been escalated to you.`;
-    case 'delegated':
-      return `A colleague delegated their decision at "${step}" on "${title}" (${institution}) to you.`;
-    case 'sent_back':
-      return `"${title}" has been sent back for changes. Please revise and resubmit it.`;
-    case 'outcome':
-      return `A final decision has been made on "${title}" (${institution}).`;
-    case 'withdrawn':
-      return `"${title}" (${institution}) has been withdrawn by its submitter.`;
-  }
 }

@@ -168,6 +168,30 @@ export const en = {
   'home.outbox': 'Outbox (embedded mode)',
   'home.api': 'API documentation',
   'home.newLink': 'Lost or expired decision link?',
+
+  // The engine's case emails (activities/notify.ts).
+  'email.greeting': (name: string) => `Dear ${name},`,
+  'email.subject.task': (title: string, step: string) => `Action needed: ${step} — ${title}`,
+  'email.subject.reminder': (title: string, step: string) => `Reminder: ${step} is waiting for you — ${title}`,
+  'email.subject.escalation': (title: string, step: string) => `Escalated to you: ${step} — ${title}`,
+  'email.subject.sent_back': (title: string) => `Sent back for changes — ${title}`,
+  'email.subject.outcome': (title: string) => `Decision — ${title}`,
+  'email.subject.delegated': (title: string, step: string) => `A review was delegated to you: ${step} — ${title}`,
+  'email.subject.withdrawn': (title: string) => `Withdrawn — ${title}`,
+  'email.intro.task': (title: string, institution: string, step: string) => `"${title}" from ${institution} is waiting for your decision at the step "${step}".`,
+  'email.intro.reminder': (title: string, institution: string, step: string) => `This is a reminder: "${title}" from ${institution} is still waiting for your decision at "${step}".`,
+  'email.intro.escalation': (title: string, institution: string, step: string) => `The step "${step}" of "${title}" (${institution}) passed its deadline and has been escalated to you.`,
+  'email.intro.delegated': (title: string, institution: string, step: string) => `A colleague delegated their decision at "${step}" on "${title}" (${institution}) to you.`,
+  'email.intro.sent_back': (title: string, _institution: string, _step: string) => `"${title}" has been sent back for changes. Please revise and resubmit it.`,
+  'email.intro.outcome': (title: string, institution: string, _step: string) => `A final decision has been made on "${title}" (${institution}).`,
+  'email.intro.withdrawn': (title: string, institution: string, _step: string) => `"${title}" (${institution}) has been withdrawn by its submitter.`,
+  'email.stepFallback': 'review',
+  'email.due': (date: string) => `Due: ${date}`,
+  'email.link.decide': 'Review and decide',
+  'email.link.case': 'Open the case',
+  'email.link.sealed': 'Sealed decision (PDF)',
+  'email.link.verify': 'Verify the decision',
+  'email.footer.case': (caseId: string, institution: string) => `Case ${caseId} · ${institution}`,
 };
 
 type Widen<T> = T extends string ? string : T;
