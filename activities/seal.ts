@@ -55,17 +55,20 @@ export async function sealCaseDecision(deps: { db: Db; sealer: Sealer; publicUrl
       };
     });
   const moeys = await deps.db.institution.findUnique({ where: { code: 'MOEYS' } });
+  // MoEYS decides strategies and the progress reports on them; a report's PDF names the strategy it reports on.
+  const decidedByMoeys = c.type === 'strategy' || c.type === 'strategy_report';
+  const title = c.type === 'strategy_report' ? await reportTitle(deps.db, c.title, c.fields) : c.title;
   const headHash = await auditHead(deps.db);
   const sealedAt = input.at;
   const sealed = await sealDecision(
     {
-      title: c.title,
+      title,
       caseId: c.id,
       decisionId: decisionKey,
       processType: c.type,
       institutions: [
         { name: c.institution.name, code: c.institution.code, country: c.institution.country, role: 'Submitting institution' },
-        ...(moeys && c.type === 'strategy' ? [{ name: moeys.name, code: moeys.code, country: moeys.country, role: 'Deciding authority' }] : []),
+        ...(moeys && decidedByMoeys ? [{ name: moeys.name, code: moeys.code, country: moeys.country, role: 'Deciding authority' }] : []),
       ],
       decision: { outcome: input.outcome },
       approvedDocument: { sha256: input.documentSha256, version: input.documentVersion, fileName: version?.fileName },
@@ -94,4 +97,12 @@ export async function sealCaseDecision(deps: { db: Db; sealer: Sealer; publicUrl
     update: {},
   });
   return { sealedId: row.id, sha256: row.sha256, created: true };
+}
+
+/** "Mid-period progress report: <strategy title>" (the case's own title when the strategy cannot be found). */
+async function reportTitle(db: Db, caseTitle: string, fields: unknown): Promise<string> {
+  const f = (fields ?? {}) as { strategyCaseId?: string; point?: string };
+  const strategy = f.strategyCaseId ? await db.case.findUnique({ where: { id: f.strategyCaseId }, select: { title: true } }) : null;
+  if (!strategy) return caseTitle;
+  return `${f.point === 'mid' ? 'Mid-period' : 'End-of-period'} progress report: ${strategy.title}`;
 }

@@ -1,10 +1,11 @@
 // Authorisation, decided in one place. Staff of HEI A never read or act on HEI B's cases; MoEYS sees the cases
 // routed to it; anybody assigned to a case (ever) may read it; a network administrator (admin at MOEYS) sees all.
 import type { Identity, RoleName } from './identity.js';
+import type { CaseType } from '../domain/case-types.js';
 
 export const NETWORK_INSTITUTION = 'MOEYS';
 
-export type CaseTypeName = 'strategy' | 'mou' | 'recognition';
+export type CaseTypeName = CaseType;
 
 export interface CaseAccessView {
   institution: string;
@@ -26,10 +27,19 @@ export const creatorRoles: Record<CaseTypeName, RoleName[]> = {
   strategy: ['leadership', 'iro', 'admin'],
   mou: ['iro', 'admin'],
   recognition: ['iro', 'faculty', 'admin'],
+  // A progress report speaks for the institution about its own strategy: its IRO or leadership only.
+  strategy_report: ['iro', 'leadership'],
 };
 
+/** Types the network administrator may not open on an institution's behalf. */
+const onlyByTheInstitution: ReadonlySet<CaseTypeName> = new Set(['strategy_report']);
+
+/**
+ * For a strategy report, `institution` is the strategy's institution (the use case checks that the report is
+ * filed for the institution that owns the strategy).
+ */
 export function canCreateCase(id: Identity, institution: string, type: CaseTypeName): boolean {
-  if (isNetworkAdmin(id)) return true;
+  if (isNetworkAdmin(id) && !onlyByTheInstitution.has(type)) return true;
   return creatorRoles[type].some((role) => has(id, role, institution));
 }
 

@@ -9,6 +9,11 @@ export const appErrorStatus = {
   conflict: 409,
   stale_version: 409,
   case_closed: 409,
+  // Progress reports on a strategy (api/cases/strategy-report.ts).
+  strategy_not_approved: 409,
+  strategy_archived: 409,
+  strategy_other_institution: 422,
+  report_already_filed: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -18,6 +18,7 @@ const processLabels: Record<ProcessType, string> = {
   strategy: 'Internationalisation strategy review',
   mou: 'Memorandum of understanding / agreement',
   recognition: 'Credit recognition',
+  strategy_report: 'Progress report on an internationalisation strategy',
 };
 
 const outcomeLabels: Record<DecisionOutcome, string> = {

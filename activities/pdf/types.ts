@@ -2,7 +2,9 @@
 // workflow's result. Nothing here refers to Prisma or Temporal types, so the PDF layer can be rendered, sealed
 // and verified on its own (tests, the sample script, the benchmark).
 
-export type ProcessType = 'strategy' | 'mou' | 'recognition';
+import type { CaseType } from '../../domain/case-types.js';
+
+export type ProcessType = CaseType;
 
 export type DecisionOutcome =
   | 'approved'

@@ -16,6 +16,8 @@ import { findPolicyInForce } from '../policies/find-policy.js';
 import type { createCaseBody } from './schemas.js';
 import { decodePdf } from './documents.js';
 import { validateCaseFields } from './case-fields.js';
+import { checkStrategyReport } from './strategy-report.js';
+import type { StrategyReportFields } from '../../domain/strategy/report-fields.js';
 
 export interface CreateCaseOptions {
   db: Db;
@@ -45,6 +47,9 @@ export async function createCase(opts: CreateCaseOptions) {
   }
 
   const fields = validateCaseFields(input.type, input.fields, 'body.fields');
+  if (input.type === 'strategy_report') {
+    await checkStrategyReport({ db, fields: fields as StrategyReportFields, institution: institution.code, prefix: 'body.fields' });
+  }
   const policy = await findPolicyInForce(db, input.type, institution.code);
   const document = input.document
     ? { ...decodePdf(input.document.contentBase64), fileName: input.document.fileName, mimeType: input.document.mimeType }
@@ -94,6 +99,7 @@ export async function createCase(opts: CreateCaseOptions) {
     fields,
     submitter: { id: identity.personId, email: identity.email, name: identity.name },
     document: { sha256, version: 1 },
+    submittedVia: identity.via,
   };
   try {
     await opts.temporal.workflow.start(approvalWorkflow, {

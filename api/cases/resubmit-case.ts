@@ -11,12 +11,15 @@ import type { resubmitBody } from './command-schemas.js';
 import { decodePdf } from './documents.js';
 import { runCommand } from './run-command.js';
 import { validateCaseFields } from './case-fields.js';
+import { checkSameReport, checkStrategyReport } from './strategy-report.js';
+import type { StrategyReportFields } from '../../domain/strategy/report-fields.js';
+import type { CaseType } from '../../domain/case-types.js';
 
 export interface ResubmitCaseOptions {
   db: Db;
   temporal: Client;
   identity: Identity;
-  caseRow: { id: string; type: 'strategy' | 'mou' | 'recognition'; workflowId: string; fields: unknown };
+  caseRow: { id: string; type: CaseType; workflowId: string; fields: unknown };
   input: z.infer<typeof resubmitBody>;
   requestId?: string;
 }
@@ -27,6 +30,12 @@ export async function resubmitCase(opts: ResubmitCaseOptions) {
   const fields = input.fields
     ? validateCaseFields(caseRow.type, input.fields, 'body.fields')
     : ((last?.fields as Record<string, unknown> | undefined) ?? (caseRow.fields as Record<string, unknown>) ?? {});
+  if (caseRow.type === 'strategy_report' && input.fields) {
+    const report = fields as StrategyReportFields;
+    checkSameReport(caseRow.fields, report, 'body.fields');
+    const institution = await db.case.findUniqueOrThrow({ where: { id: caseRow.id }, select: { institution: { select: { code: true } } } });
+    await checkStrategyReport({ db, fields: report, institution: institution.institution.code, prefix: 'body.fields', reportCaseId: caseRow.id });
+  }
   const doc = input.document
     ? { bytes: decodePdf(input.document.contentBase64).bytes, fileName: input.document.fileName, mimeType: input.document.mimeType }
     : last && last.mimeType !== 'application/json' && last.content

@@ -1,6 +1,13 @@
 import { z } from 'zod';
+import type { CaseType as DbCaseType } from '../../generated/prisma/enums.js';
+import { caseTypes, type CaseType } from '../../domain/case-types.js';
 
-export const caseType = z.enum(['strategy', 'mou', 'recognition']);
+export const caseType = z.enum(caseTypes);
+
+// The domain's list and the database enum must hold the same values: this fails to compile when they differ.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const caseTypesMatchDb: Same<CaseType, DbCaseType> = true;
+void caseTypesMatchDb;
 export const institutionCode = z.string().trim().toUpperCase().regex(/^[A-Z0-9]{2,12}$/, 'an institution code such as RUPP');
 
 /** A document sent inline with JSON (base64). Pages upload with multipart instead. */

@@ -1,9 +1,10 @@
 import type { Db } from '../../lib/db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { parsePolicy, type Policy } from '../../domain/routing/policy.js';
+import type { CaseType } from '../../domain/case-types.js';
 
 /** The newest version of the institution's own policy for the process type, else of the network-wide default. */
-export async function findPolicyInForce(db: Db, processType: 'strategy' | 'mou' | 'recognition', institutionCode: string) {
+export async function findPolicyInForce(db: Db, processType: CaseType, institutionCode: string) {
   const own = await db.policy.findFirst({
     where: { processType, institution: { code: institutionCode } },
     orderBy: { version: 'desc' },

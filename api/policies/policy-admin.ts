@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors.js';
 import type { Identity } from '../../lib/identity.js';
 import { isNetworkAdmin } from '../../lib/authz.js';
 import { parsePolicy, type Policy } from '../../domain/routing/policy.js';
+import type { CaseType } from '../../domain/case-types.js';
 
 export function validatePolicyDefinition(input: unknown): Policy {
   const parsed = parsePolicy(input);
@@ -17,7 +18,7 @@ function canAdministerPolicy(identity: Identity, institution: string | null): bo
   return institution !== null && identity.roles.some((r) => r.role === 'admin' && r.institution === institution);
 }
 
-export async function listPolicies(db: Db, filter: { processType?: 'strategy' | 'mou' | 'recognition'; institution?: string }) {
+export async function listPolicies(db: Db, filter: { processType?: CaseType; institution?: string }) {
   const rows = await db.policy.findMany({
     where: {
       ...(filter.processType ? { processType: filter.processType } : {}),

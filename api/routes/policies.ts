@@ -4,6 +4,7 @@ import { route } from '../http/routes.js';
 import { requireIdentity } from '../auth/authenticate.js';
 import type { AppDeps } from '../app.js';
 import { createPolicyVersion, getPolicy, listPolicies, validatePolicyDefinition } from '../policies/policy-admin.js';
+import { caseTypes } from '../../domain/case-types.js';
 
 const policyBody = z.record(z.string(), z.unknown()).describe('A routing policy (see domain/routing/policy.ts); validated with paths on error.');
 
@@ -16,7 +17,7 @@ export function policyRoutes(deps: AppDeps): Router {
       path: '/policies',
       summary: 'List routing policies (every version), optionally for a process type and institution.',
       tag: 'policies',
-      query: z.object({ processType: z.enum(['strategy', 'mou', 'recognition']).optional(), institution: z.string().toUpperCase().optional() }).strict(),
+      query: z.object({ processType: z.enum(caseTypes).optional(), institution: z.string().toUpperCase().optional() }).strict(),
       responses: { 200: { description: 'the policies' } },
     },
     async ({ query }, req) => {

@@ -244,4 +244,35 @@ export const defaultRecognitionPolicy: Policy = {
   ],
 };
 
-export const defaultPolicies: Policy[] = [defaultStrategyPolicy, defaultMouPolicy, defaultRecognitionPolicy];
+/** A progress report (mid-period or end) on a signed-off strategy: one MoEYS review, decided from the email link. */
+export const defaultStrategyReportPolicy: Policy = {
+  key: 'strategy-report-default',
+  processType: 'strategy_report',
+  institution: null,
+  version: 1,
+  name: 'Progress report on an internationalisation strategy (network default)',
+  stages: [
+    {
+      id: 'moeys_report_review',
+      name: 'MoEYS review of the progress report',
+      steps: [
+        {
+          id: 'moeys_report_review',
+          name: 'MoEYS review of the progress report',
+          assignees: [{ kind: 'role', role: 'moeys_reviewer', institution: 'moeys' }],
+          mode: { type: 'any' },
+          // As the strategy's own MoEYS review.
+          deadline: { workingDays: 15 },
+          reminders: { every: { workingDays: 3 }, max: 6 },
+          escalation: { after: { workingDays: 20 }, action: 'add', to: { kind: 'role', role: 'admin', institution: 'moeys' } },
+          sendBack: { to: ['submitter'] },
+          viaLink: true,
+          linkExpiryDays: 14,
+          actions: ['approve', 'reject'],
+        },
+      ],
+    },
+  ],
+};
+
+export const defaultPolicies: Policy[] = [defaultStrategyPolicy, defaultMouPolicy, defaultRecognitionPolicy, defaultStrategyReportPolicy];

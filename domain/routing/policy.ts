@@ -4,6 +4,7 @@
 // on the snapshot it started with. Workflow-safe: zod only.
 import { z } from 'zod';
 import { conditionSchema } from './conditions.js';
+import { caseTypes } from '../case-types.js';
 
 export const roles = ['leadership', 'iro', 'faculty', 'moeys_reviewer', 'admin'] as const;
 
@@ -88,7 +89,7 @@ export const stageSchema = z
 export const policySchema = z
   .object({
     key: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case key with dashes'),
-    processType: z.enum(['strategy', 'mou', 'recognition']),
+    processType: z.enum(caseTypes),
     /** Institution code of an institution's own policy; null for the network-wide default. */
     institution: z.string().regex(/^[A-Z0-9]{2,12}$/).nullable().default(null),
     version: z.number().int().min(1),

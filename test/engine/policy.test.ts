@@ -1,6 +1,6 @@
 // Policy validation: the issues an author sees, with the exact paths the API returns (422), and the defaults.
 import { describe, it, expect } from 'vitest';
-import { defaultMouPolicy, defaultPolicies, defaultRecognitionPolicy, defaultStrategyPolicy } from '../../domain/routing/defaults.js';
+import { defaultMouPolicy, defaultPolicies, defaultRecognitionPolicy, defaultStrategyPolicy, defaultStrategyReportPolicy } from '../../domain/routing/defaults.js';
 import { issuePath, parsePolicy } from '../../domain/routing/policy.js';
 import { person, stage, step } from './helpers.js';
 
@@ -97,9 +97,9 @@ describe('parsePolicy', () => {
     expect(issues.map((i) => i.path).sort()).toEqual(['stages[0].id', 'stages[0].steps[0]']);
   });
 
-  it('parses the three default policies unchanged (they are already in their parsed form)', () => {
-    expect(defaultPolicies.map((p) => p.key)).toEqual(['strategy-default', 'mou-default', 'recognition-default']);
-    for (const p of [defaultStrategyPolicy, defaultMouPolicy, defaultRecognitionPolicy]) {
+  it('parses the default policies unchanged (they are already in their parsed form)', () => {
+    expect(defaultPolicies.map((p) => p.key)).toEqual(['strategy-default', 'mou-default', 'recognition-default', 'strategy-report-default']);
+    for (const p of [defaultStrategyPolicy, defaultMouPolicy, defaultRecognitionPolicy, defaultStrategyReportPolicy]) {
       const r = parsePolicy(p);
       expect(r, p.key).toEqual({ ok: true, policy: p });
     }

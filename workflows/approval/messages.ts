@@ -2,6 +2,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, Command, CommandResult, EngineState, CaseView } from '../../domain/approval/index.js';
 import type { Policy } from '../../domain/routing/policy.js';
+import type { CaseType } from '../../domain/case-types.js';
 
 export type { CaseView, CommandResult };
 export type EngineActor = Actor;
@@ -9,7 +10,7 @@ export type EngineCommand = Command;
 
 export interface ApprovalInput {
   caseId: string;
-  type: 'strategy' | 'mou' | 'recognition';
+  type: CaseType;
   institution: string;
   title: string;
   /** The policy snapshot the case runs on: a policy in use is never changed in place. */
@@ -17,6 +18,8 @@ export interface ApprovalInput {
   fields: Record<string, unknown>;
   submitter: { id?: string; email: string; name?: string };
   document: { sha256: string; version: number };
+  /** How the case was submitted (history shows it); absent in cases started before it existed. */
+  submittedVia?: EngineActor['via'];
   /** Continue-as-new once history reaches this many events (default 8,000; tests set it low). */
   maxHistoryEvents?: number;
   /** Set by continue-as-new: the state carried over from the previous run. */

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "CaseType" ADD VALUE 'strategy_report';
