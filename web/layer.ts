@@ -1,5 +1,6 @@
 // The page layer, assembled for createApp: the session authenticator, and the routers of the decision links,
-// sign-in, my page, the embedded outbox and the home page. The worker's link hooks are in api/links.
+// sign-in, my page, the case pages (strategy form, case page, case list), the embedded outbox and the home page.
+// The worker's link hooks are in api/links.
 import { Router } from 'express';
 import type { AppDeps } from '../api/app.js';
 import type { Mailer } from '../activities/mailer.js';
@@ -9,6 +10,7 @@ import { sessionAuthenticator } from '../api/auth/session.js';
 import { createPageLimits, type PageLimits } from '../api/auth/rate-limit.js';
 import { meRoutes } from '../api/routes/me.js';
 import { outboxRoutes } from '../api/routes/outbox.js';
+import { casePageRoutes } from '../api/routes/case-pages.js';
 import { page, pageContext, sendPage } from './http.js';
 import { homePage } from './pages/staff.js';
 
@@ -36,6 +38,7 @@ export function webLayer(opts: WebLayerOptions) {
       linkRoutes({ mailer: opts.mailer, cookieSecure: opts.cookieSecure, limits }),
       signInRoutes({ mailer: opts.mailer, cookieSecure: opts.cookieSecure, limits }),
       meRoutes,
+      casePageRoutes,
       outboxRoutes,
     ],
   };

@@ -33,6 +33,18 @@ button,.button{font:inherit;font-weight:600;padding:.7rem 1.1rem;border-radius:.
 ul.plain{list-style:none;padding:0;margin:0}ul.plain li{padding:.4rem 0;border-bottom:1px solid #eceff3}
 .steps li{display:flex;justify-content:space-between;gap:.5rem}
 .muted{color:#5b6470}
+.error{color:#b42318;font-weight:600;margin:.1rem 0}
+.invalid input,.invalid textarea,.invalid select{border-color:#b42318;border-width:2px}
+fieldset{border:1px solid #d9dde3;border-radius:.4rem;margin:.8rem 0;padding:.4rem .8rem}
+fieldset fieldset{background:#f9fafb}
+legend{font-weight:600;padding:0 .3rem}
+input[type=file]{width:100%;font:inherit}
+blockquote{margin:.3rem 0;padding:.3rem .6rem;border-left:3px solid #d9dde3;background:#f9fafb;overflow-wrap:anywhere}
+ol.timeline,ol.stages{padding-left:1.2rem;margin:0}ol.timeline li,ol.stages li{margin:.5rem 0}
+.void{opacity:.7}del{color:#b42318}ins{color:#157f3b;text-decoration:none}
+.tag{font-size:.8rem;color:#5b6470;border:1px solid #d9dde3;border-radius:1rem;padding:0 .5rem}
+details{margin:.5rem 0}summary{cursor:pointer;color:#0b3d6e;font-weight:600;padding:.4rem 0}
+table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.3rem;border-bottom:1px solid #eceff3;vertical-align:top}
 `.trim();
 
 /** The CSP source for the stylesheet above. */

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Db } from '../../lib/db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { identityFromApiKey, type Identity } from '../../lib/identity.js';
+import { csrfError } from '../../web/http.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -24,7 +25,9 @@ export function apiKeyAuth(db: Db): RequestHandler {
   };
 }
 
-export function requireIdentity(req: { identity?: Identity }): Identity {
+export function requireIdentity(req: { identity?: Identity; csrfPending?: string }): Identity {
   if (!req.identity) throw new AppError('unauthenticated', 'Sign in or send an API key (Authorization: Bearer <key>).');
+  // A session's multipart request whose CSRF token has not been checked yet (only web/form.ts reads and checks it).
+  if (req.csrfPending !== undefined) throw csrfError();
   return req.identity;
 }

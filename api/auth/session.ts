@@ -1,6 +1,7 @@
 // Staff sessions: a random cookie value (only its SHA-256 stored), HttpOnly, SameSite=Lax, Secure outside the
 // embedded mode. A request carrying the cookie gets the person's identity (via 'web'); a state-changing request
-// must also carry the session's CSRF token (header X-CSRF-Token or form field _csrf) and must not come from
+// must also carry the session's CSRF token (header X-CSRF-Token or form field _csrf; in a multipart upload form it
+// is checked when the page reads the body, and until then requireIdentity refuses) and must not come from
 // another site (Sec-Fetch-Site). API keys (Authorization) take precedence over the cookie.
 import { timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
@@ -9,6 +10,7 @@ import type { Db } from '../../lib/db/client.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import { loadIdentity } from '../../lib/identity.js';
 import { clearCookie, cookieName, crossSiteRequest, csrfError, isUnsafeMethod, parseCookies, setCookie } from '../../web/http.js';
+import { isMultipart } from '../../web/form.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -65,8 +67,10 @@ export function sessionAuthenticator(opts: { cookieSecure: boolean }) {
         }
         const identity = await loadIdentity(deps.db, row.personId, 'web');
         if (!identity) return next();
-        if (isUnsafeMethod(req.method) && !OWN_PROTECTION.some((p) => p.test(req.path)) && !sessionCsrfValid(req, row.csrfSecret)) {
-          return next(csrfError());
+        if (isUnsafeMethod(req.method) && !OWN_PROTECTION.some((p) => p.test(req.path))) {
+          // A multipart body (an upload form) is read by the page itself: web/form.ts checks its token then.
+          if (isMultipart(req) && !crossSiteRequest(req) && !req.get('x-csrf-token')) req.csrfPending = row.csrfSecret;
+          else if (!sessionCsrfValid(req, row.csrfSecret)) return next(csrfError());
         }
         req.identity = identity;
         req.session = { id: row.id, csrfToken: row.csrfSecret };

@@ -5,11 +5,14 @@ import { z } from 'zod';
 import type { AppDeps } from '../app.js';
 import type { Db } from '../../lib/db/client.js';
 import type { Identity } from '../../lib/identity.js';
-import { canReadCase } from '../../lib/authz.js';
+import { canCreateCase, canReadCase, NETWORK_INSTITUTION } from '../../lib/authz.js';
 import { route } from '../http/routes.js';
 import { requireIdentity } from '../auth/authenticate.js';
 import { pageContext, sendPage } from '../../web/http.js';
 import { mePage, type TaskItem } from '../../web/pages/staff.js';
+
+/** Strategies are opened by HEIs: someone who may open one for an institution of theirs sees the button. */
+const mayOpenStrategies = (id: Identity) => id.roles.some((r) => r.institution !== NETWORK_INSTITUTION && canCreateCase(id, r.institution, 'strategy'));
 
 const wantsPage = (req: Request) => /\btext\/html\b/.test(req.get('accept') ?? '');
 
@@ -98,7 +101,7 @@ export function meRoutes(deps: AppDeps): Router {
       const me = { personId: id.personId, email: id.email, name: id.name, via: id.via, roles: id.roles, ...(req.session ? { csrfToken: req.session.csrfToken } : {}) };
       if (!wantsPage(req)) return me;
       const { m } = pageContext(req);
-      sendPage(req, res, 200, m['me.title'], mePage(m, me, await listMyTasks(deps.db, id)), id.name);
+      sendPage(req, res, 200, m['me.title'], mePage(m, { ...me, canSubmitStrategy: mayOpenStrategies(id) }, await listMyTasks(deps.db, id)), id.name);
       return undefined;
     },
   );
@@ -117,7 +120,7 @@ export function meRoutes(deps: AppDeps): Router {
       const items = await listMyTasks(deps.db, id);
       if (!wantsPage(req)) return { items };
       const { m } = pageContext(req);
-      sendPage(req, res, 200, m['me.tasks'], mePage(m, { ...id, csrfToken: req.session?.csrfToken }, items), id.name);
+      sendPage(req, res, 200, m['me.tasks'], mePage(m, { ...id, csrfToken: req.session?.csrfToken, canSubmitStrategy: mayOpenStrategies(id) }, items), id.name);
       return undefined;
     },
   );

@@ -65,6 +65,8 @@ export function createCase(args: {
   institution: string;
   document: { sha256: string; version: number };
   now: number;
+  /** How the submitter came: the API (default, and for cases recorded before this field) or a signed-in page. */
+  via?: Actor['via'];
 }): Transition {
   const state: EngineState = {
     v: 1,
@@ -83,7 +85,7 @@ export function createCase(args: {
     participants: [lower(args.submitter.email)],
   };
   resetSteps(state);
-  state.history.push({ type: 'submitted', at: args.now, actor: args.submitter.email, via: 'api', documentSha256: args.document.sha256, documentVersion: args.document.version });
+  state.history.push({ type: 'submitted', at: args.now, actor: args.submitter.email, via: args.via ?? 'api', documentSha256: args.document.sha256, documentVersion: args.document.version });
   const effects: Effect[] = [];
   openStage(state, 0, args.now, effects);
   return { state, effects };

@@ -150,6 +150,21 @@ export class Browser {
     this.keep(res);
     return { res, body: await res.text() };
   }
+
+  /** A multipart form post (an upload form), as a browser sends it. */
+  async postMultipart(
+    url: string,
+    fields: Record<string, string | undefined>,
+    file?: { field: string; name: string; type: string; bytes: Buffer },
+    headers: Record<string, string> = {},
+  ): Promise<{ res: Response; body: string }> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) if (v !== undefined) form.set(k, v);
+    if (file) form.set(file.field, new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
+    const res = await fetch(url, { method: 'POST', headers: this.headers(headers), body: form, redirect: 'manual' });
+    this.keep(res);
+    return { res, body: await res.text() };
+  }
 }
 
 export async function caseView(h: Harness, caseId: string): Promise<CaseView> {

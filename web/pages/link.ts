@@ -3,6 +3,7 @@
 import { html, type SafeHtml } from '../html.js';
 import type { Messages } from '../i18n/index.js';
 import { fieldList, label, when } from './format.js';
+import { decisionSection } from './decision-form.js';
 
 export interface DecisionPageData {
   token: string;
@@ -29,47 +30,19 @@ export interface DecisionPageData {
 
 export function decisionPage(m: Messages, d: DecisionPageData): { title: string; body: SafeHtml } {
   const action = `/l/${d.token}`;
-  const decide = d.actions.filter((a) => a !== 'delegate');
   const prev = d.previous ?? {};
   const stageName = (id: string) => (id === 'submitter' ? m['link.sendBackTarget.submitter'] : (d.stages.find((s) => s.id === id)?.name ?? id));
 
-  const decisionForm = decide.length
-    ? html`<section>
-<h2>${m['link.decisionHeading']}</h2>
-<form method="post" action="${action}">
-<input type="hidden" name="_csrf" value="${d.csrf}">
-<input type="hidden" name="documentSha256" value="${d.document.sha256}">
-${
-  d.step.rubric && decide.includes('approve')
-    ? html`<h3>${m['link.rubricHeading']}</h3><p class="help">${m['link.rubricHelp']}</p>
-${d.step.rubric.criteria.map(
-  (c) => html`<label for="score_${c.id}">${c.label}</label>
-<select id="score_${c.id}" name="score_${c.id}"><option value="">${m['link.chooseScore']}</option>${range(c.min, c.max).map(
-    (n) => html`<option value="${n}"${prev[`score_${c.id}`] === String(n) ? html` selected` : ''}>${n}</option>`,
-  )}</select>
-<p class="help">${m['link.scoreRange'](c.min, c.max)}</p>`,
-)}`
-    : ''
-}
-<label for="comment">${m['link.comment']}</label>
-<textarea id="comment" name="comment" maxlength="5000">${prev.comment ?? ''}</textarea>
-<p class="help">${m['link.commentHelp']}</p>
-${decide.includes('reject') ? html`<label for="reasonCode">${m['link.reasonCode']}</label><input type="text" id="reasonCode" name="reasonCode" maxlength="60" value="${prev.reasonCode ?? ''}">` : ''}
-${
-  decide.includes('send_back') && d.step.sendBackTo.length > 1
-    ? html`<label for="sendBackTo">${m['link.sendBackTo']}</label><select id="sendBackTo" name="sendBackTo">${d.step.sendBackTo.map((t) => html`<option value="${t}">${stageName(t)}</option>`)}</select>`
-    : decide.includes('send_back') && d.step.sendBackTo[0]
-      ? html`<input type="hidden" name="sendBackTo" value="${d.step.sendBackTo[0]}">`
-      : ''
-}
-<div class="actions">
-${decide.includes('approve') ? html`<button class="primary" type="submit" name="action" value="approve">${m['action.approve']}</button>` : ''}
-${decide.includes('send_back') ? html`<button class="secondary" type="submit" name="action" value="send_back">${m['action.send_back']}</button>` : ''}
-${decide.includes('reject') ? html`<button class="danger" type="submit" name="action" value="reject">${m['action.reject']}</button>` : ''}
-</div>
-</form>
-</section>`
-    : html`<div class="notice warn"><p>${m['link.notAllowedNow']}</p></div>`;
+  const decisionForm = decisionSection(m, {
+    action,
+    csrf: d.csrf,
+    documentSha256: d.document.sha256,
+    rubric: d.step.rubric,
+    sendBackTo: d.step.sendBackTo,
+    actions: d.actions,
+    stageName,
+    previous: prev,
+  });
 
   const delegateForm = d.actions.includes('delegate')
     ? html`<section>
@@ -122,8 +95,6 @@ function fieldsSection(m: Messages, d: DecisionPageData): SafeHtml | string {
   const list = fieldList(d.caseRow.fields);
   return list.value ? html`<section><h2>${m['link.fieldsHeading']}</h2>${list}</section>` : '';
 }
-
-const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
 export interface ResultPageData {
   action: string;

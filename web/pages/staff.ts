@@ -17,13 +17,14 @@ export interface TaskItem {
 
 export function mePage(
   m: Messages,
-  me: { name: string; email: string; roles: { role: string; institution: string }[]; csrfToken?: string },
+  me: { name: string; email: string; roles: { role: string; institution: string }[]; csrfToken?: string; canSubmitStrategy?: boolean },
   tasks: TaskItem[],
 ): SafeHtml {
   return html`<p>${m['me.signedInAs'](me.name, me.email)}</p>
 <section><h2>${m['me.roles']}</h2>
 ${me.roles.length ? html`<ul class="plain">${me.roles.map((r) => html`<li>${label(m, `role.${r.role}`, r.role)} · ${r.institution}</li>`)}</ul>` : html`<p class="muted">${m['me.noRoles']}</p>`}
 </section>
+<p class="actions">${me.canSubmitStrategy ? html`<a class="button primary" href="/strategies/new">${m['me.newStrategy']}</a> ` : ''}<a class="button secondary" href="/cases">${m['me.allCases']}</a></p>
 <section><h2>${m['me.tasks']}</h2>
 ${
   tasks.length

@@ -45,6 +45,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
       institution: input.institution,
       document: input.document,
       now: Date.now(),
+      via: input.submittedVia,
     });
     state = created.state;
     queue.push(...created.effects);

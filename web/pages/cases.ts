@@ -1,0 +1,47 @@
+// The list of cases a signed-in person may see, with the same filters as GET /cases (a GET form: bookmarkable).
+import { html, type SafeHtml } from '../html.js';
+import type { Messages } from '../i18n/index.js';
+import { label, when } from './format.js';
+
+export interface CaseListItem {
+  id: string;
+  type: string;
+  title: string;
+  status: string;
+  institution: { code: string; name: string };
+  currentStage: string | null;
+  dueAt: string | null;
+  updatedAt: string;
+}
+
+export interface CasesPageData {
+  items: CaseListItem[];
+  nextCursor: string | null;
+  query: { type?: string; status?: string; institution?: string; limit?: number };
+  canSubmit: boolean;
+}
+
+const TYPES = ['strategy', 'mou', 'recognition'];
+const STATUSES = ['in_progress', 'sent_back', 'approved', 'rejected', 'withdrawn'];
+
+export function casesPage(m: Messages, d: CasesPageData): SafeHtml {
+  const select = (name: 'type' | 'status', options: string[], prefix: string) =>
+    html`<select id="filter-${name}" name="${name}"><option value="">—</option>${options.map((o) => html`<option value="${o}"${d.query[name] === o ? html` selected` : ''}>${label(m, `${prefix}.${o}`, o)}</option>`)}</select>`;
+  const next = d.nextCursor ? new URLSearchParams({ ...Object.fromEntries(Object.entries(d.query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])), cursor: d.nextCursor }) : null;
+  return html`<p>${m['cases.intro']}</p>
+${d.canSubmit ? html`<p><a class="button primary" href="/strategies/new">${m['cases.newStrategy']}</a></p>` : ''}
+<form method="get" action="/cases" class="card">
+<label for="filter-type">${m['common.type']}</label>${select('type', TYPES, 'type')}
+<label for="filter-status">${m['common.status']}</label>${select('status', STATUSES, 'status')}
+<div class="actions"><button class="secondary" type="submit">${m['outbox.refresh']}</button></div>
+</form>
+${
+  d.items.length
+    ? html`<ul class="plain" id="cases">${d.items.map(
+        (c) => html`<li data-case="${c.id}"><a href="/cases/${encodeURIComponent(c.id)}"><strong>${c.title}</strong></a><br>
+<span class="muted">${c.institution.name} · ${label(m, `type.${c.type}`, c.type)} · ${label(m, `status.${c.status}`, c.status)}${c.currentStage ? ` · ${c.currentStage}` : ''}${c.dueAt ? ` · ${m['common.due']} ${when(c.dueAt)}` : ''}</span></li>`,
+      )}</ul>`
+    : html`<p class="muted">${m['cases.empty']}</p>`
+}
+${next ? html`<p><a class="button secondary" href="/cases?${next.toString()}">→</a></p>` : ''}`;
+}
