@@ -30,14 +30,20 @@ export interface SignInOptions {
 }
 
 /** Emails a sign-in link when the address belongs to a person; does nothing otherwise. */
-export async function requestSignIn(o: { deps: AppDeps; mailer: Mailer; email: string; meta: ReturnType<typeof requestMeta> }): Promise<boolean> {
+/** Where to go after signing in: a page of this site only (a path, never another host), else my page. */
+export function safeNext(v: unknown): string | undefined {
+  if (typeof v !== 'string' || v.length > 300) return undefined;
+  return /^\/(cases|strategies|institutions|me)(\/[A-Za-z0-9_.\-\/]*)?(\?[A-Za-z0-9_=&%.\-]*)?$/.test(v) && !v.includes('//') && !v.includes('..') ? v : undefined;
+}
+
+export async function requestSignIn(o: { deps: AppDeps; mailer: Mailer; email: string; meta: ReturnType<typeof requestMeta>; next?: string }): Promise<boolean> {
   const person = await o.deps.db.person.findFirst({ where: { email: { equals: o.email, mode: 'insensitive' } } });
   if (!person) {
     await auditLink(o.deps.db, { type: 'sign_in_requested', payload: { known: false }, meta: o.meta });
     return false;
   }
   const issued = await issueLinkToken(o.deps.db, { purpose: 'signin', email: person.email, expiresAt: new Date(Date.now() + SIGN_IN_MINUTES * 60_000) });
-  const url = `${o.deps.publicUrl.replace(/\/$/, '')}/sign-in/${issued.token}`;
+  const url = `${o.deps.publicUrl.replace(/\/$/, '')}/sign-in/${issued.token}${o.next ? `?next=${encodeURIComponent(o.next)}` : ''}`;
   const m = messagesFor(person.locale === 'km' ? 'km' : 'en');
   await o.mailer.send({
     idempotencyKey: `sign-in/${issued.id}`,
@@ -87,6 +93,7 @@ export function signInRoutes(opts: SignInOptions) {
           html`<p>${m['signin.intro']}</p>
 <form method="post" action="/sign-in">
 <input type="hidden" name="_csrf" value="${csrf}">
+${safeNext(req.query.next) ? html`<input type="hidden" name="next" value="${safeNext(req.query.next)}">` : ''}
 <label for="email">${m['common.email']}</label>
 <input type="email" id="email" name="email" autocomplete="email" required maxlength="320">
 <div class="actions"><button class="primary" type="submit">${m['signin.submit']}</button></div>
@@ -107,7 +114,7 @@ export function signInRoutes(opts: SignInOptions) {
         if (opts.limits.mailPerAddress.take(`sign-in|${email}`)) {
           // After the answer: neither the page nor its timing tells whether the address has an account.
           setImmediate(() => {
-            requestSignIn({ deps, mailer: opts.mailer, email, meta }).catch((err) => req.log?.error({ err }, 'sign-in email failed'));
+            requestSignIn({ deps, mailer: opts.mailer, email, meta, next: safeNext((req.body as Record<string, unknown>)?.next) }).catch((err) => req.log?.error({ err }, 'sign-in email failed'));
           });
         }
         const { m } = pageContext(req);
@@ -141,6 +148,7 @@ export function signInRoutes(opts: SignInOptions) {
           html`<p>${m['signin.confirmIntro'](found.row.recipientEmail)}</p>
 <form method="post" action="/sign-in/${token}">
 <input type="hidden" name="_csrf" value="${csrf}">
+${safeNext(req.query.next) ? html`<input type="hidden" name="next" value="${safeNext(req.query.next)}">` : ''}
 <div class="actions"><button class="primary" type="submit">${m['signin.confirm']}</button></div>
 </form>`,
         );
@@ -169,7 +177,7 @@ export function signInRoutes(opts: SignInOptions) {
           res.json({ status: 'signed_in', csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() });
           return;
         }
-        res.redirect(303, '/me');
+        res.redirect(303, safeNext((req.body as Record<string, unknown>)?.next) ?? '/me');
       }),
     );
 

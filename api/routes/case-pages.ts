@@ -11,7 +11,7 @@ import type { AppDeps } from '../app.js';
 import { requireIdentity } from '../auth/authenticate.js';
 import { AppError, isAppError } from '../../lib/errors.js';
 import type { Identity } from '../../lib/identity.js';
-import { canCreateCase, isNetworkAdmin } from '../../lib/authz.js';
+import { canCreateCase } from '../../lib/authz.js';
 import { diffFields } from '../../domain/strategy/changes.js';
 import { stateQuery, type CaseView, type EngineCommand } from '../../workflows/approval/messages.js';
 import { page, pageContext, sendPage } from '../../web/http.js';
@@ -19,7 +19,8 @@ import { readForm, type UploadedFile } from '../../web/form.js';
 import { parseStrategyForm, strategyToForm, type FormErrors, type FormValues } from '../../web/strategy-form.js';
 import { strategyFormPage } from '../../web/pages/strategy.js';
 import { casePage, type CasePageData } from '../../web/pages/case.js';
-import { casesPage } from '../../web/pages/cases.js';
+import { casesPage, strategiesPage } from '../../web/pages/cases.js';
+import { listStrategies } from '../strategies/list-strategies.js';
 import { label } from '../../web/pages/format.js';
 import { caseIdParams, listCasesQuery } from '../cases/schemas.js';
 import { createCase } from '../cases/create-case.js';
@@ -33,10 +34,10 @@ import { toAppError } from '../http/problem.js';
 
 const wantsPage = (req: Request) => /\btext\/html\b/.test(req.get('accept') ?? '');
 
-/** Pages need a signed-in person; browsers without one are sent to sign in. */
+/** Pages need a signed-in person; browsers without one are sent to sign in, and come back here afterwards. */
 function signedIn(req: Request, res: Response): Identity | undefined {
   if (!req.identity) {
-    res.redirect(303, '/sign-in');
+    res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
     return undefined;
   }
   return requireIdentity(req);
@@ -62,7 +63,7 @@ export function casePageRoutes(deps: AppDeps): Router {
 
   async function strategyInstitutions(id: Identity) {
     const rows = await deps.db.institution.findMany({ where: { kind: 'hei' }, select: { code: true, name: true }, orderBy: { name: 'asc' } });
-    return rows.filter((i) => isNetworkAdmin(id) ? true : canCreateCase(id, i.code, 'strategy'));
+    return rows.filter((i) => canCreateCase(id, i.code, 'strategy'));
   }
 
   // ------------------------------------------------------------------------------------- submit a strategy
@@ -129,6 +130,18 @@ export function casePageRoutes(deps: AppDeps): Router {
       const result = await listCases({ db: deps.db, identity: id, query });
       sendPage(req, res, 200, m['cases.title'], casesPage(m, { items: result.items, nextCursor: result.nextCursor, query: q.success ? q.data : {}, canSubmit: (await strategyInstitutions(id)).length > 0 }), id.name);
   });
+
+  // ------------------------------------------------------------------------- an institution's strategies
+  const strategiesList = page(async (req, res) => {
+    const id = signedIn(req, res);
+    if (!id) return;
+    const { m } = pageContext(req);
+    const code = z.string().toUpperCase().regex(/^[A-Z0-9]{2,12}$/).safeParse(req.params.code);
+    if (!code.success) throw new AppError('not_found', 'No such institution.');
+    const list = await listStrategies({ db: deps.db, identity: id, institutionCode: code.data });
+    sendPage(req, res, 200, m['strategies.title'](list.institution.name), strategiesPage(m, { ...list, canSubmit: canCreateCase(id, list.institution.code, 'strategy') }), id.name);
+  });
+  r.get('/institutions/:code/strategies', (req, res, next) => (wantsPage(req) ? strategiesList(req, res) : next()));
 
   // ------------------------------------------------------------------------------------------ case page
   async function renderCase(req: Request, res: Response, id: Identity, caseId: string, extra: { status?: number; notice?: string; failed?: CasePageData['failed'] } = {}) {

@@ -83,7 +83,7 @@ describe('submitting a strategy from the form', () => {
   it('sends a visitor without a session to sign in', async () => {
     const r = await new Browser().get(`${h.url}/strategies/new`, { accept: 'text/html' });
     expect(r.res.status).toBe(303);
-    expect(r.res.headers.get('location')).toBe('/sign-in');
+    expect(r.res.headers.get('location')).toBe('/sign-in?next=%2Fstrategies%2Fnew');
   });
 
   it('shows each error next to its field, keeps what was typed, and creates nothing', async () => {
@@ -194,6 +194,29 @@ describe('the case page', () => {
     expect(file.res.headers.get('x-document-sha256')).toBe(sha1);
   });
 
+  it('a visitor following a link to the case signs in by email and lands on the case (never on another site)', async () => {
+    const b = new Browser();
+    const first = await b.get(`${h.url}/cases/${caseId}`, { accept: 'text/html' });
+    expect(first.res.status).toBe(303);
+    const signInPage = first.res.headers.get('location')!;
+    expect(signInPage).toBe(`/sign-in?next=${encodeURIComponent(`/cases/${caseId}`)}`);
+    for (const [next, lands] of [
+      [`/cases/${caseId}`, `/cases/${caseId}`],
+      ['//evil.example/x', '/me'],
+      ['https://evil.example/', '/me'],
+    ] as const) {
+      const form = await b.get(`${h.url}/sign-in?next=${encodeURIComponent(next)}`, { accept: 'text/html' });
+      const since = new Date();
+      await b.post(`${h.url}/sign-in`, { _csrf: form.csrf, email: IRO, next: /name="next" value="([^"]+)"/.exec(form.body)?.[1] });
+      const mail = await waitFor(() => h.t.db.outboxMessage.findFirst({ where: { to: IRO, kind: 'sign_in', createdAt: { gte: since } } }), { what: 'sign-in email' });
+      const link = (mail.links as { url: string }[]).map((l) => l.url).find((u) => u.includes('/sign-in/'))!;
+      const confirm = await b.get(h.url + new URL(link).pathname + new URL(link).search, { accept: 'text/html' });
+      const done = await b.post(h.url + new URL(link).pathname, { _csrf: confirm.csrf, next: /name="next" value="([^"]+)"/.exec(confirm.body)?.[1] }, { accept: 'text/html' });
+      expect(done.res.status, next).toBe(303);
+      expect(done.res.headers.get('location'), next).toBe(lands);
+    }
+  });
+
   it('staff of another HEI see nothing of it', async () => {
     const other = await signedIn(OTHER_HEI_IRO);
     for (const path of [`/cases/${caseId}`, `/cases/${caseId}/documents/1`, `/cases/${caseId}/edit`]) {
@@ -271,5 +294,23 @@ describe('the case page', () => {
     const v = await caseView(h, caseId);
     expect(v.document.version).toBe(2);
     expect(v.status).toBe('in_progress');
+  });
+  it("lists the institution's strategies with their step, for its own staff only", async () => {
+    const rector = await signedIn(RECTOR);
+    // The list reads the projection, which follows the workflow a moment later.
+    const p = await waitFor(async () => {
+      const x = await rector.get(`${h.url}/institutions/SRU/strategies`, { accept: 'text/html' });
+      return x.body.includes('2026–2030 · In progress') ? x : null;
+    }, { what: 'the resubmitted strategy in progress' });
+    expect(p.res.status).toBe(200);
+    expect(p.body).toContain('Internationalisation strategies — Svay Rieng University');
+    expect(p.body).toMatch(new RegExp(`data-case="${caseId}"[\\s\\S]*?SRU Internationalisation Strategy 2026–2030[\\s\\S]*?2026–2030 · In progress · IRO check`));
+    expect(p.body).toContain('href="/strategies/new?institution=SRU"');
+    const json = await h.api('/institutions/SRU/strategies', { as: RECTOR });
+    expect(json.headers.get('content-type')).toContain('application/json');
+    const other = await signedIn(OTHER_HEI_IRO);
+    const theirs = await other.get(`${h.url}/institutions/SRU/strategies`, { accept: 'text/html' });
+    expect(theirs.body).not.toContain(caseId);
+    expect(theirs.body).not.toContain('href="/strategies/new?institution=SRU"');
   });
 });

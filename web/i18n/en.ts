@@ -281,6 +281,10 @@ export const en = {
   'strategies.current': 'Current strategy',
   'strategies.archived': 'Archived',
   'strategies.none': 'No strategies yet.',
+  'strategies.report.mid': 'Mid-period progress report',
+  'strategies.report.end': 'End-of-period progress report',
+  'strategies.reportNotFiled': 'not filed yet',
+  'me.strategiesOf': (code: string) => `Strategies of ${code}`,
   'me.newStrategy': 'Submit an internationalisation strategy',
   'me.allCases': 'All cases I may see',
 

@@ -45,3 +45,44 @@ ${
 }
 ${next ? html`<p><a class="button secondary" href="/cases?${next.toString()}">→</a></p>` : ''}`;
 }
+
+export interface StrategiesPageData {
+  institution: { code: string; name: string };
+  items: {
+    caseId: string;
+    title: string;
+    period: { from: number; to: number } | null;
+    status: string;
+    currentStep: string | null;
+    current: boolean;
+    archived: boolean;
+    sealedId: string | null;
+    reports: { point: string; dueDate: string; caseId: string | null; status: string | null }[];
+  }[];
+  canSubmit: boolean;
+}
+
+/** An institution's strategies: the current one first, then those in review, then the archived ones. */
+export function strategiesPage(m: Messages, d: StrategiesPageData): SafeHtml {
+  const rank = (i: StrategiesPageData['items'][number]) => (i.current ? 0 : i.archived ? 2 : 1);
+  const items = [...d.items].sort((a, b) => rank(a) - rank(b));
+  return html`${d.canSubmit ? html`<p><a class="button primary" href="/strategies/new?institution=${d.institution.code}">${m['cases.newStrategy']}</a></p>` : ''}
+${
+  items.length
+    ? html`<ul class="plain" id="strategies">${items.map(
+        (s) => html`<li data-case="${s.caseId}"${s.current ? html` class="current"` : ''}>${s.current ? html`<span class="tag">${m['strategies.current']}</span> ` : s.archived ? html`<span class="tag">${m['strategies.archived']}</span> ` : ''}<a href="/cases/${encodeURIComponent(s.caseId)}"><strong>${s.title}</strong></a>
+<br><span class="muted">${s.period ? `${s.period.from}–${s.period.to} · ` : ''}${label(m, `status.${s.status}`, s.status)}${s.currentStep ? ` · ${s.currentStep}` : ''}</span>
+${s.sealedId ? html`<br><a href="/sealed/${encodeURIComponent(s.sealedId)}.pdf">${m['case.sealedPdf']}</a>` : ''}
+${
+  s.reports.length
+    ? html`<ul class="plain reports">${s.reports.map(
+        (r) => html`<li data-point="${r.point}">${label(m, `strategies.report.${r.point}`, r.point)} · ${m['common.due']} ${r.dueDate}${
+          r.caseId ? html` · <a href="/cases/${encodeURIComponent(r.caseId)}">${label(m, `status.${r.status ?? ''}`, r.status ?? '')}</a>` : html` · <span class="muted">${m['strategies.reportNotFiled']}</span>`
+        }</li>`,
+      )}</ul>`
+    : ''
+}</li>`,
+      )}</ul>`
+    : html`<p class="muted">${m['strategies.none']}</p>`
+}`;
+}

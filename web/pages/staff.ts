@@ -24,7 +24,7 @@ export function mePage(
 <section><h2>${m['me.roles']}</h2>
 ${me.roles.length ? html`<ul class="plain">${me.roles.map((r) => html`<li>${label(m, `role.${r.role}`, r.role)} · ${r.institution}</li>`)}</ul>` : html`<p class="muted">${m['me.noRoles']}</p>`}
 </section>
-<p class="actions">${me.canSubmitStrategy ? html`<a class="button primary" href="/strategies/new">${m['me.newStrategy']}</a> ` : ''}<a class="button secondary" href="/cases">${m['me.allCases']}</a></p>
+<p class="actions">${me.canSubmitStrategy ? html`<a class="button primary" href="/strategies/new">${m['me.newStrategy']}</a> ` : ''}<a class="button secondary" href="/cases">${m['me.allCases']}</a>${[...new Set(me.roles.map((r) => r.institution))].filter((c) => c !== 'MOEYS').map((c) => html` <a class="button secondary" href="/institutions/${c}/strategies">${m['me.strategiesOf'](c)}</a>`)}</p>
 <section><h2>${m['me.tasks']}</h2>
 ${
   tasks.length
