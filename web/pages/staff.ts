@@ -76,6 +76,8 @@ export function homePage(m: Messages, embedded: boolean): SafeHtml {
 <ul class="plain">
 <li><a href="/sign-in">${m['home.signIn']}</a></li>
 <li><a href="/me">${m['home.me']}</a></li>
+<li><a href="/cases">${m['cases.title']}</a></li>
+<li><a href="/strategies/new">${m['me.newStrategy']}</a></li>
 <li><a href="/l/new">${m['home.newLink']}</a></li>
 ${embedded ? html`<li><a href="/outbox">${m['home.outbox']}</a></li>` : ''}
 <li><a href="/docs">${m['home.api']}</a></li>
