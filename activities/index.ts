@@ -7,6 +7,7 @@ import { appendAudit, type AuditInput } from './audit.js';
 import { resolveAssigneeSpecs, type AssigneeSpec, type ResolvedPerson } from './assignees.js';
 import type { Mailer } from './mailer.js';
 import { sendNotifications, type LinkIssuer, type NotifyInput } from './notify.js';
+import { progressReminder, type ProgressReminderInput, type ProgressReminderStatus } from './progress.js';
 import { projectCase, type ProjectionInput } from './projection.js';
 import { sealCaseDecision, type SealInput, type SealResult } from './seal.js';
 import type { Sealer } from './pdf/index.js';
@@ -57,6 +58,11 @@ export const createActivities = (deps: ActivityDeps) => ({
   async revokeLinks(args: { caseId: string; stepId: string; emails?: string[] }): Promise<{ revoked: number }> {
     if (!deps.revokeLinks) return { revoked: 0 };
     return { revoked: await deps.revokeLinks(args) };
+  },
+
+  /** A due email of a signed-off strategy's progress schedule, unless the report came in or the strategy was superseded. */
+  async progressReminder(args: ProgressReminderInput): Promise<{ status: ProgressReminderStatus; sent: number }> {
+    return progressReminder(deps, args);
   },
 });
 

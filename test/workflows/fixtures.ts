@@ -25,6 +25,7 @@ export interface Recorder {
   audits: { type: string; idempotencyKey: string }[];
   revoked: { stepId: string; emails?: string[] }[];
   sealed: { caseId: string; outcome: string; documentSha256: string }[];
+  progress: { strategyCaseId: string; point: string; n: number }[];
 }
 
 export function fakeActivities(rec: Recorder): Activities {
@@ -61,10 +62,14 @@ export function fakeActivities(rec: Recorder): Activities {
       rec.revoked.push({ stepId: args.stepId, emails: args.emails });
       return { revoked: 0 };
     },
+    async progressReminder(args) {
+      rec.progress.push({ strategyCaseId: args.strategyCaseId, point: args.point, n: args.n });
+      return { status: 'reminded', sent: 1 };
+    },
   } as Activities;
 }
 
-export const newRecorder = (): Recorder => ({ notifications: [], projections: 0, audits: [], revoked: [], sealed: [] });
+export const newRecorder = (): Recorder => ({ notifications: [], projections: 0, audits: [], revoked: [], sealed: [], progress: [] });
 
 export const actor = (email: string, roles: Actor['roles'] = []): Actor => ({ email, via: 'api', roles });
 

@@ -8,6 +8,7 @@ import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@t
 import { workflowsPath } from '../../worker/create-worker.js';
 import { approvalWorkflow } from '../../workflows/approval/workflow.js';
 import { commandUpdate, stateQuery, type ApprovalInput } from '../../workflows/approval/messages.js';
+import { progressWorkflowId } from '../../workflows/progress/messages.js';
 import type { Actor, Command, CaseView } from '../../domain/approval/index.js';
 import { createTimeSkippingEnv } from '../support/time-skipping.js';
 import { fakeActivities, newRecorder, type Recorder } from './fixtures.js';
@@ -24,6 +25,9 @@ afterAll(async () => {
   await env?.teardown();
 });
 }
+
+/** The file's workflow bundle, for tests that run a Worker of their own (e.g. with real activities). */
+export const workflowBundle = (): WorkflowBundleWithSourceMap => bundle;
 
 export const SHA = 'a'.repeat(64);
 
@@ -57,6 +61,15 @@ export async function withCase<T>(inp: ApprovalInput, fn: (h: CaseHandle, rec: R
     } finally {
       // A case left running with pending activities would hold the shared test server's clock.
       await env.client.workflow.getHandle(inp.caseId).terminate('test over').catch(() => undefined);
+      // An approved strategy leaves its progress schedule running (abandoned child): end it too, once its first
+      // workflow task is done (the test server holds its clock for a task cut short by termination).
+      const child = env.client.workflow.getHandle(progressWorkflowId(inp.caseId));
+      for (let i = 0; i < 100; i++) {
+        const d = await child.describe().catch(() => undefined);
+        if (!d?.raw.pendingWorkflowTask) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await child.terminate('test over').catch(() => undefined);
     }
   });
 }
@@ -91,6 +104,20 @@ export async function rejection(p: Promise<unknown>): Promise<{ type: string; me
 /** Moves the test server's clock forward a day at a time (one long sleep can stall while activities run). */
 export async function advanceDays(days: number): Promise<void> {
   for (let i = 0; i < days; i++) await env.sleep('1 day');
+}
+
+/**
+ * Waits until the case's workflow has closed, by polling, and returns its status. For cases that start a child
+ * with timers (an approved strategy's progress schedule): awaiting `result()` lets the time-skipping server jump
+ * its clock to the child's first timer, years ahead.
+ */
+export async function closed(h: CaseHandle): Promise<string> {
+  for (let i = 0; i < 400; i++) {
+    const d = await h.handle.describe();
+    if (d.status.name !== 'RUNNING') return d.status.name;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('the workflow did not close');
 }
 
 export const openSteps = (s: CaseView) => s.stages.flatMap((st) => st.steps).filter((x) => x.status === 'open').map((x) => x.id);

@@ -10,7 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { repoRoot } from '../../lib/paths.js';
 import { workflowsPath } from '../../worker/create-worker.js';
-import { SHA, advanceDays, env, useTimeSkipping, waitOpen, withCase } from './harness.js';
+import { SHA, advanceDays, closed, env, useTimeSkipping, waitOpen, withCase } from './harness.js';
 import { actor, input, policies } from './fixtures.js';
 
 useTimeSkipping();
@@ -48,6 +48,17 @@ const scenarios: Record<string, () => Promise<string>> = {
       await h.settle();
       await h.send(actor('deputy@rupp.kh'), { type: 'approve', stepId: 'review', documentSha256: SHA });
       await h.handle.result();
+      return h.handle.workflowId;
+    }),
+  // A signed-off strategy with a period: the approval workflow starts its progress schedule (child workflow).
+  // Last, and awaited by polling: the child's timers must not move the shared test server's clock (see closed()).
+  'strategy-approved-progress': () =>
+    withCase(input(`rec-progress-${randomUUID()}`, policies.sequential(), { period: { from: 2026, to: 2030 } }), async (h) => {
+      await h.send(actor('iro@rupp.kh'), { type: 'approve', stepId: 'iro_check', documentSha256: SHA });
+      await waitOpen(h);
+      await h.settle();
+      await h.send(actor('rector@rupp.kh'), { type: 'approve', stepId: 'endorse', documentSha256: SHA });
+      await closed(h);
       return h.handle.workflowId;
     }),
 };

@@ -312,6 +312,19 @@ export const en = {
   'email.link.verify': 'Verify the decision',
   'email.footer.case': (caseId: string, institution: string) => `Case ${caseId} · ${institution}`,
 
+  // Progress reports on signed-off strategies: the IRO's heads-up and reminders (activities/progress.ts).
+  'email.progress.point.mid': 'mid-period',
+  'email.progress.point.end': 'end-of-period',
+  'email.progress.subject.heads_up': (title: string, point: string, date: string) => `Coming up: ${point} progress report due ${date} — ${title}`,
+  'email.progress.subject.reminder': (title: string, point: string, date: string) => `Reminder: ${point} progress report due ${date} — ${title}`,
+  'email.progress.intro.heads_up': (title: string, institution: string, point: string, date: string) =>
+    `The ${point} progress report on "${title}" (${institution}) is due on ${date}. MoEYS reviews it through CHAIn: please prepare the actual value of each KPI against the strategy's targets and a short narrative.`,
+  'email.progress.intro.reminder': (title: string, institution: string, point: string, date: string) =>
+    `This is a reminder: the ${point} progress report on "${title}" (${institution}) was due on ${date} and has not been submitted yet. You will be reminded every 10 working days until it is.`,
+  'email.progress.how': (url: string, caseId: string, point: string) =>
+    `To submit it, IRO staff or leadership send POST ${url}/cases with "type": "strategy_report" and the fields "strategyCaseId": "${caseId}", "point": "${point}", "actuals" (one per KPI) and "narrative", optionally with the report as a PDF "document" (see "Progress reports" in the README and the API documentation).`,
+  'email.progress.link.docs': 'How to submit (API documentation)',
+  'email.progress.link.strategies': "Your institution's strategies and their reports",
 };
 
 type Widen<T> = T extends string ? string : T;

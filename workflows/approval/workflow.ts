@@ -3,6 +3,8 @@
 // deadlines into Temporal timers. No I/O, randomness or wall clock here: `Date.now()` is Temporal's clock.
 import {
   ApplicationFailure,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -10,12 +12,16 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import * as engine from '../../domain/approval/index.js';
 import { commandUpdate, stateQuery, type ApprovalInput, type CarriedState } from './messages.js';
+import { periodOf } from '../../domain/strategy/progress.js';
+import { progressWorkflowId } from '../progress/messages.js';
+import { strategyProgressWorkflow } from '../progress/workflow.js';
 import { assigneesKey, caseTypeKey, dueAtKey, institutionKey, stageKey, statusKey } from './search-attributes.js';
 
 const acts = proxyActivities<Activities>({
@@ -199,5 +205,28 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
     }
   }
   await condition(allHandlersFinished);
+  if (outcome === 'approved' && input.type === 'strategy') await startProgressSchedule(input, engine.currentFields(state));
   return { caseId: input.caseId, outcome, runs, sealedId };
+}
+
+/**
+ * A signed-off strategy owes progress reports (mid-period and end): their schedule runs for years as a child
+ * workflow that outlives this one (ABANDON), started with ids and numbers only. Cases that were already running
+ * when the schedule was introduced replay without it (patched).
+ */
+async function startProgressSchedule(input: ApprovalInput, fields: Record<string, unknown>): Promise<void> {
+  const period = periodOf(fields);
+  // Strategies recorded before their fields were checked may have no usable period: nothing to schedule.
+  if (!period || !patched('strategy-progress-schedule')) return;
+  try {
+    await startChild(strategyProgressWorkflow, {
+      workflowId: progressWorkflowId(input.caseId),
+      args: [{ caseId: input.caseId, institution: input.institution, period }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+  } catch (err) {
+    // Already started (it is keyed by the case): the schedule exists, which is all that matters.
+    log.warn('progress schedule not started', { caseId: input.caseId, error: String(err) });
+  }
 }
