@@ -320,7 +320,7 @@ export const en = {
   'email.progress.intro.heads_up': (title: string, institution: string, point: string, date: string) =>
     `The ${point} progress report on "${title}" (${institution}) is due on ${date}. MoEYS reviews it through CHAIn: please prepare the actual value of each KPI against the strategy's targets and a short narrative.`,
   'email.progress.intro.reminder': (title: string, institution: string, point: string, date: string) =>
-    `This is a reminder: the ${point} progress report on "${title}" (${institution}) was due on ${date} and has not been submitted yet. You will be reminded every 10 working days until it is.`,
+    `This is a reminder: the ${point} progress report on "${title}" (${institution}) is due on ${date} and has not been submitted yet. You will be reminded every 10 working days until it is.`,
   'email.progress.how': (url: string, caseId: string, point: string) =>
     `To submit it, IRO staff or leadership send POST ${url}/cases with "type": "strategy_report" and the fields "strategyCaseId": "${caseId}", "point": "${point}", "actuals" (one per KPI) and "narrative", optionally with the report as a PDF "document" (see "Progress reports" in the README and the API documentation).`,
   'email.progress.link.docs': 'How to submit (API documentation)',
