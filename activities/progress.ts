@@ -45,6 +45,7 @@ export async function progressReminder(
     const m = messagesFor(locale);
     const point = m[`email.progress.point.${args.point}`];
     const links = [
+      { label: m['email.progress.link.form'], url: `${deps.publicUrl}/strategies/${encodeURIComponent(strategy.id)}/reports/${args.point}/new` },
       { label: m['email.progress.link.docs'], url: `${deps.publicUrl}/docs` },
       { label: m['email.progress.link.strategies'], url: strategiesUrl },
     ];

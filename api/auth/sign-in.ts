@@ -33,7 +33,7 @@ export interface SignInOptions {
 /** Where to go after signing in: a page of this site only (a path, never another host), else my page. */
 export function safeNext(v: unknown): string | undefined {
   if (typeof v !== 'string' || v.length > 300) return undefined;
-  return /^\/(cases|strategies|institutions|me)(\/[A-Za-z0-9_.\-\/]*)?(\?[A-Za-z0-9_=&%.\-]*)?$/.test(v) && !v.includes('//') && !v.includes('..') ? v : undefined;
+  return /^\/(cases|strategies|institutions|me)(\/[A-Za-z0-9_./-]*)?(\?[A-Za-z0-9_=&%.-]*)?$/.test(v) && !v.includes('//') && !v.includes('..') ? v : undefined;
 }
 
 export async function requestSignIn(o: { deps: AppDeps; mailer: Mailer; email: string; meta: ReturnType<typeof requestMeta>; next?: string }): Promise<boolean> {

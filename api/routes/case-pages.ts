@@ -18,6 +18,9 @@ import { page, pageContext, sendPage } from '../../web/http.js';
 import { readForm, type UploadedFile } from '../../web/form.js';
 import { parseStrategyForm, strategyToForm, type FormErrors, type FormValues } from '../../web/strategy-form.js';
 import { strategyFormPage } from '../../web/pages/strategy.js';
+import { kpiRows, readActuals, reportFormPage } from '../../web/pages/report.js';
+import { strategyFieldsSchema } from '../../domain/strategy/fields.js';
+import { reportPoints } from '../../domain/strategy/report-fields.js';
 import { casePage, type CasePageData } from '../../web/pages/case.js';
 import { casesPage, strategiesPage } from '../../web/pages/cases.js';
 import { listStrategies } from '../strategies/list-strategies.js';
@@ -139,9 +142,82 @@ export function casePageRoutes(deps: AppDeps): Router {
     const code = z.string().toUpperCase().regex(/^[A-Z0-9]{2,12}$/).safeParse(req.params.code);
     if (!code.success) throw new AppError('not_found', 'No such institution.');
     const list = await listStrategies({ db: deps.db, identity: id, institutionCode: code.data });
-    sendPage(req, res, 200, m['strategies.title'](list.institution.name), strategiesPage(m, { ...list, canSubmit: canCreateCase(id, list.institution.code, 'strategy') }), id.name);
+    sendPage(req, res, 200, m['strategies.title'](list.institution.name), strategiesPage(m, { ...list, canSubmit: canCreateCase(id, list.institution.code, 'strategy'), canReport: canCreateCase(id, list.institution.code, 'strategy_report') }), id.name);
   });
   r.get('/institutions/:code/strategies', (req, res, next) => (wantsPage(req) ? strategiesList(req, res) : next()));
+
+  // ------------------------------------------------------------------ a progress report on a strategy
+  /** The strategy a report form is for: readable, a strategy with valid fields, and the person may file reports. */
+  async function reportTarget(req: Request, id: Identity) {
+    const { m } = pageContext(req);
+    const params = z.object({ id: caseIdParams.shape.id, point: z.enum(reportPoints) }).safeParse(req.params);
+    if (!params.success) throw new AppError('not_found', 'No such report.');
+    const row = await loadReadableCase(deps.db, id, params.data.id, deps.temporal);
+    const fields = strategyFieldsSchema.safeParse(row.fields);
+    if (row.type !== 'strategy' || !fields.success) throw new AppError('not_found', 'No such strategy.');
+    if (!canCreateCase(id, row.institution.code, 'strategy_report')) throw new AppError('forbidden', `Progress reports are filed by the IRO or the leadership of ${row.institution.code}.`);
+    const point = params.data.point;
+    const pointLabel = label(m, `strategies.report.${point}`, point);
+    return { row, fields: fields.data, point, pointLabel, action: `/strategies/${encodeURIComponent(row.id)}/reports/${point}/new` };
+  }
+
+  r.get(
+    '/strategies/:id/reports/:point/new',
+    page(async (req, res) => {
+      const id = signedIn(req, res);
+      if (!id) return;
+      const { m } = pageContext(req);
+      const t = await reportTarget(req, id);
+      const values: FormValues = { formId: randomUUID(), title: m['reportForm.defaultTitle'](t.pointLabel, t.row.title) };
+      sendPage(req, res, 200, m['reportForm.title'](t.pointLabel, t.row.title), reportFormPage(m, { action: t.action, csrf: csrfOf(req), strategy: { id: t.row.id, title: t.row.title, fields: t.fields }, pointLabel: t.pointLabel, values, errors: {} }), id.name);
+    }),
+  );
+
+  r.post(
+    '/strategies/:id/reports/:point/new',
+    page(async (req, res) => {
+      const form = await readForm(req);
+      const id = requireIdentity(req);
+      const { m } = pageContext(req);
+      const t = await reportTarget(req, id);
+      const values = form.fields;
+      values.formId = /^[0-9a-f-]{36}$/.test(values.formId ?? '') ? values.formId! : randomUUID();
+      const render = (status: number, errors: FormErrors, problem?: string) =>
+        sendPage(req, res, status, m['reportForm.title'](t.pointLabel, t.row.title), reportFormPage(m, { action: t.action, csrf: csrfOf(req), strategy: { id: t.row.id, title: t.row.title, fields: t.fields }, pointLabel: t.pointLabel, values, errors, problem }), id.name);
+      const errors: FormErrors = {};
+      const title = (values.title ?? '').trim();
+      if (title.length < 3) errors.title = 'Give the report a title (at least 3 characters).';
+      const actuals = readActuals(t.fields, values, errors);
+      const narrative = (values.narrative ?? '').trim();
+      if (narrative.length < 50) errors.narrative = 'describe the progress in a few sentences (at least 50 characters)';
+      const document = checkPdf(form.files.find((f) => f.field === 'document'), errors, { notPdf: m['strategyForm.notPdf'] });
+      if (Object.keys(errors).length) return render(422, errors);
+      try {
+        const { caseId } = await createCase({
+          db: deps.db,
+          temporal: deps.temporal,
+          taskQueue: deps.taskQueue,
+          identity: id,
+          input: { type: 'strategy_report', institution: t.row.institution.code, title, fields: { strategyCaseId: t.row.id, point: t.point, actuals, narrative }, document },
+          idempotencyKey: `form-${values.formId}`,
+        });
+        res.redirect(303, `/cases/${encodeURIComponent(caseId)}?done=reported`);
+      } catch (err) {
+        const e = toAppError(err);
+        if (e.status >= 500) throw err;
+        // Issues on actuals[i] belong to the i-th KPI row; others to their input, or to the notice on top.
+        const rows = kpiRows(t.fields);
+        const mapped: FormErrors = {};
+        for (const i of e.details.issues ?? []) {
+          const a = /actuals\[(\d+)\]/.exec(i.path);
+          const row = a ? rows[Number(a[1])] : undefined;
+          const name = row ? `actual.${row.goal}.${row.kpi}` : /narrative$/.test(i.path) ? 'narrative' : /title$/.test(i.path) ? 'title' : undefined;
+          if (name) mapped[name] ??= i.message;
+        }
+        return render(e.status, mapped, e.message);
+      }
+    }),
+  );
 
   // ------------------------------------------------------------------------------------------ case page
   async function renderCase(req: Request, res: Response, id: Identity, caseId: string, extra: { status?: number; notice?: string; failed?: CasePageData['failed'] } = {}) {
@@ -171,10 +247,13 @@ export function casePageRoutes(deps: AppDeps): Router {
       const a = view!.stages.flatMap((s) => s.steps.flatMap((st) => st.assignees)).find((x) => x.email.toLowerCase() === e.actor!.toLowerCase());
       if (a?.name) names[e.actor.toLowerCase()] = a.name;
     }
+    // A progress report names its strategy (shown with the KPIs its values belong to, when the viewer may read it).
+    const strategyId = row.type === 'strategy_report' ? (row.fields as { strategyCaseId?: unknown } | null)?.strategyCaseId : undefined;
+    const reportOn = typeof strategyId === 'string' ? await loadReadableCase(deps.db, id, strategyId).then((s) => ({ id: s.id, title: s.title, fields: s.fields }), () => undefined) : undefined;
     const done = typeof req.query.done === 'string' ? req.query.done : undefined;
     const notice =
       extra.notice ??
-      (done === 'submitted' ? m['case.submitted'] : done === 'resubmitted' ? m['case.resubmitted'] : done && (ACT_ACTIONS as readonly string[]).includes(done) ? m['case.done'](label(m, `action.${done}`, done === 'withdraw' ? m['case.withdraw'] : done)) : undefined);
+      (done === 'submitted' ? m['case.submitted'] : done === 'reported' ? m['reportForm.submitted'] : done === 'resubmitted' ? m['case.resubmitted'] : done && (ACT_ACTIONS as readonly string[]).includes(done) ? m['case.done'](label(m, `action.${done}`, done === 'withdraw' ? m['case.withdraw'] : done)) : undefined);
     sendPage(
       req,
       res,
@@ -187,6 +266,7 @@ export function casePageRoutes(deps: AppDeps): Router {
         names,
         sealed,
         changes,
+        reportOn,
         notice,
         failed: extra.failed,
       }),

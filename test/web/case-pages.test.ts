@@ -313,4 +313,23 @@ describe('the case page', () => {
     expect(theirs.body).not.toContain(caseId);
     expect(theirs.body).not.toContain('href="/strategies/new?institution=SRU"');
   });
+  it('the report form: refused while the strategy is in review, with the reason on the page; not for outsiders', async () => {
+    const iro = await signedIn(IRO);
+    const url = `${h.url}/strategies/${caseId}/reports/mid/new`;
+    const form = await iro.get(url, { accept: 'text/html' });
+    expect(form.res.status).toBe(200);
+    expect(form.body).toContain('id="f-actual-0-0"');
+    expect(form.body).toContain('Targets: 2026: 40, 2028: 70, 2030: 120 · baseline 35');
+    const values: Record<string, string | undefined> = { _csrf: form.csrf, formId: /name="formId" value="([^"]+)"/.exec(form.body)?.[1], title: 'SRU mid-period report' };
+    values.narrative = 'Mobility grows as planned; research output lags and gets a new fund from next year onwards.';
+    for (const [g, k] of [[0, 0], [0, 1], [1, 0], [2, 0]]) values[`actual.${g}.${k}`] = '5';
+    const before = await h.t.db.case.count();
+    const r = await iro.postMultipart(url, values, undefined, { accept: 'text/html' });
+    expect(r.res.status).toBe(409);
+    expect(r.body).toContain('has not been signed off');
+    expect(r.body).toContain('value="SRU mid-period report"');
+    expect(await h.t.db.case.count()).toBe(before);
+    expect((await iro.get(`${h.url}/strategies/${caseId}/reports/later/new`, { accept: 'text/html' })).res.status).toBe(404);
+    expect((await (await signedIn(OTHER_HEI_IRO)).get(url, { accept: 'text/html' })).res.status).toBe(404);
+  });
 });

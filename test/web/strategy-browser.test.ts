@@ -1,7 +1,8 @@
 // The whole strategy path in a real browser (Debian's Chromium via playwright-core, JavaScript off): the rector
 // signs in by emailed link and submits the strategy through the form with its PDF; the IRO checks it and the
 // rector endorses it on the case page; two MoEYS reviewers score it from their email links; the MoEYS director
-// signs it off by link; the case page then shows the sealed decision, whose signature pdfsig checks.
+// signs it off by link; the case page then shows the sealed decision, whose signature pdfsig checks; the IRO then
+// files the mid-period progress report from the institution's strategy list.
 // Skipped LOUDLY without Chromium, except in CI, where a missing Chromium fails the run.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -170,6 +171,25 @@ describe.skipIf(!found && !inCi)('the strategy path in a real browser', () => {
       await writeFile(sealed, bytes);
       expect(pdfsig(sealed)).toContain('Signature is Valid.');
     }
+
+    // 7. The signed-off strategy is SRU's current one and owes a mid-period report: the IRO files it from the list.
+    const listUrl = `${h.url}/institutions/SRU/strategies`;
+    const fileLink = `a[href="/strategies/${caseId}/reports/mid/new"]`;
+    await reloadUntil(iro.page, listUrl, fileLink);
+    expect(await iro.page.textContent(`li[data-case="${caseId}"]`)).toContain('Current strategy');
+    await iro.page.click(fileLink);
+    await iro.page.fill('#f-actual-0-0', '34');
+    await iro.page.fill('#f-comment-0-0', 'Erasmus+ mobility with Saarland and Alicante.');
+    await iro.page.fill('#f-narrative', 'Too short.');
+    await iro.page.click('button[name=submit]');
+    expect(await iro.page.textContent('#f-narrative-error')).toContain('at least 50 characters');
+    expect(await iro.page.inputValue('#f-actual-0-0')).toBe('34');
+    await iro.page.fill('#f-narrative', 'Outgoing mobility is ahead of plan thanks to two new Erasmus+ agreements; incoming mobility starts in 2030.');
+    await iro.page.click('button[name=submit]');
+    await iro.page.waitForSelector('#notice');
+    expect(await iro.page.textContent('#notice')).toContain('The progress report has been submitted.');
+    expect(await iro.page.textContent('#actuals')).toContain('Outgoing students per year: 34 students');
+    await reloadUntil(iro.page, iro.page.url(), '[data-step="report_review"][data-status="open"], [data-stage] [data-status="open"]');
     await Promise.all([rector.context.close(), iro.context.close()]);
   });
 });

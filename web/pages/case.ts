@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { CaseView } from '../../workflows/approval/messages.js';
 import type { FieldChange } from '../../domain/strategy/changes.js';
 import { strategyFieldsSchema } from '../../domain/strategy/fields.js';
+import { strategyReportFieldsSchema } from '../../domain/strategy/report-fields.js';
 import { html, type SafeHtml } from '../html.js';
 import type { Messages } from '../i18n/index.js';
 import { fieldList, label, when } from './format.js';
@@ -31,6 +32,8 @@ export interface CasePageData {
   sealed: { id: string; outcome: string } | null;
   changes: { from: number; to: number; documentChanged: boolean; changes: FieldChange[] } | null;
   notice?: string;
+  /** For a progress report: the strategy it reports on (its KPIs name the actual values). */
+  reportOn?: { id: string; title: string; fields: unknown };
   /** A refused decision: the message and the values to put back, for the step it was about. */
   failed?: { stepId?: string; message: string; issues: { path: string; message: string }[]; previous: Record<string, string> };
 }
@@ -60,6 +63,22 @@ ${g.description ? html`<p>${g.description}</p>` : ''}
     (k) => html`<li><strong>${k.name}</strong> <span class="muted">(${label(m, `kpi.${k.kind}`, k.kind)}, ${k.unit}${k.baseline !== undefined ? `, baseline ${k.baseline}` : ''})</span><br>${formatTargets(k.targets)}</li>`,
   )}</ul>`,
 )}`;
+}
+
+function reportFields(m: Messages, fields: unknown, on: CasePageData['reportOn']): SafeHtml {
+  const r = strategyReportFieldsSchema.safeParse(fields);
+  if (!r.success) return fieldList(fields);
+  const s = strategyFieldsSchema.safeParse(on?.fields);
+  const kpi = (g: number, k: number) => (s.success ? s.data.goals[g]?.kpis[k] : undefined);
+  return html`<dl>
+<dt>${m['reportForm.strategy']}</dt><dd>${on ? html`<a href="/cases/${encodeURIComponent(on.id)}">${on.title}</a>` : r.data.strategyCaseId}</dd>
+<dt>${m['reportForm.point']}</dt><dd>${label(m, `strategies.report.${r.data.point}`, r.data.point)}</dd>
+<dt>${m['reportForm.narrative']}</dt><dd>${r.data.narrative}</dd>
+</dl>
+<ul class="plain" id="actuals">${r.data.actuals.map((a) => {
+    const k = kpi(a.goal, a.kpi);
+    return html`<li><strong>${k ? k.name : `goals[${a.goal}].kpis[${a.kpi}]`}</strong>: ${a.actual}${k ? ` ${k.unit}` : ''}${k ? html` <span class="muted">(${m['reportForm.targets'](formatTargets(k.targets), k.baseline)})</span>` : ''}${a.comment ? html`<br><span class="muted">${a.comment}</span>` : ''}</li>`;
+  })}</ul>`;
 }
 
 function stagesSection(m: Messages, d: CasePageData, v: CaseView): SafeHtml {
@@ -175,7 +194,7 @@ ${
 }
 ${v ? actionsSection(m, d, v) : ''}
 ${v ? stagesSection(m, d, v) : ''}
-<section id="fields"><h2>${m['case.fields']}</h2>${c.type === 'strategy' ? strategyFields(m, c.fields) : fieldList(c.fields)}</section>
+<section id="fields"><h2>${m['case.fields']}</h2>${c.type === 'strategy' ? strategyFields(m, c.fields) : c.type === 'strategy_report' ? reportFields(m, c.fields, d.reportOn) : fieldList(c.fields)}</section>
 <section id="documents"><h2>${m['case.documents']}</h2>
 <ul class="plain">${[...c.documents].reverse().map(
     (doc) => html`<li data-version="${doc.version}"><strong>${m['common.version']} ${doc.version}</strong> · ${when(doc.createdAt)} · ${doc.fileName} (${Math.max(1, Math.round(doc.size / 1024))} KB)

@@ -60,6 +60,8 @@ export interface StrategiesPageData {
     reports: { point: string; dueDate: string; caseId: string | null; status: string | null }[];
   }[];
   canSubmit: boolean;
+  /** May file progress reports (IRO, leadership): a report not filed yet on the current strategy gets a link. */
+  canReport?: boolean;
 }
 
 /** An institution's strategies: the current one first, then those in review, then the archived ones. */
@@ -77,7 +79,7 @@ ${
   s.reports.length
     ? html`<ul class="plain reports">${s.reports.map(
         (r) => html`<li data-point="${r.point}">${label(m, `strategies.report.${r.point}`, r.point)} · ${m['common.due']} ${r.dueDate}${
-          r.caseId ? html` · <a href="/cases/${encodeURIComponent(r.caseId)}">${label(m, `status.${r.status ?? ''}`, r.status ?? '')}</a>` : html` · <span class="muted">${m['strategies.reportNotFiled']}</span>`
+          r.caseId ? html` · <a href="/cases/${encodeURIComponent(r.caseId)}">${label(m, `status.${r.status ?? ''}`, r.status ?? '')}</a>` : html` · <span class="muted">${m['strategies.reportNotFiled']}</span>${d.canReport && s.current ? html` · <a href="/strategies/${encodeURIComponent(s.caseId)}/reports/${r.point}/new">${m['strategies.fileReport']}</a>` : ''}`
         }</li>`,
       )}</ul>`
     : ''
