@@ -1,6 +1,6 @@
-// The bench's embedded database is the engine's own (lib/db/pglite-server.ts, serialised per exchange).
-import { freePort } from '../../lib/db/embedded.js';
-import { startSerialPglite as start, type SerialPglite } from '../../lib/db/pglite-server.js';
+// The bench's embedded database is the engine's own (lib/db/pglite-server.ts, serialised per exchange, on its own
+// thread as in the embedded mode).
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/embedded.js';
 
-export type { SerialPglite };
-export const startSerialPglite = async (): Promise<SerialPglite> => start({ port: await freePort() });
+export type SerialPglite = EmbeddedPostgres;
+export const startSerialPglite = (): Promise<SerialPglite> => startEmbeddedPostgres();

@@ -1,7 +1,7 @@
 // The embedded database: PGlite (Postgres compiled to WASM) served on a loopback socket so that the ordinary
 // `pg` driver — and with it Prisma's adapter and the schema engine — talks to it exactly as to PostgreSQL.
 import { createServer } from 'node:net';
-import { startSerialPglite } from './pglite-server.js';
+import { startPgliteThread } from './pglite-thread.js';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -29,5 +29,6 @@ export async function freePort(): Promise<number> {
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   const port = opts.port || (await freePort());
   // Any number of connections; each exchange (and each open transaction) has PGlite to itself: keep them short.
-  return startSerialPglite({ dataDir: opts.dataDir, port });
+  // PGlite runs on its own thread, off the event loop of the API and the worker.
+  return startPgliteThread({ dataDir: opts.dataDir, port });
 }
