@@ -52,19 +52,56 @@ export async function appendAudit(db: Db, input: AuditInput): Promise<{ seq: str
     const again = await tx.auditEvent.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
     if (again) return { seq: again.seq.toString(), hash: again.hash, created: false };
     const last = await tx.auditEvent.findFirst({ orderBy: { seq: 'desc' }, select: { hash: true } });
+    const content = auditContent(input);
     const prevHash = last?.hash ?? GENESIS_HASH;
-    const content = {
-      caseId: input.caseId ?? null,
-      type: input.type,
-      actor: input.actor ?? null,
-      payload: (input.payload ?? {}) as object,
-      idempotencyKey: input.idempotencyKey,
-      createdAt: input.at ? new Date(input.at) : new Date(),
-    };
     const hash = auditHash(prevHash, content);
     const row = await tx.auditEvent.create({ data: { ...content, prevHash, hash } });
     return { seq: row.seq.toString(), hash, created: true };
   });
+}
+
+function auditContent(input: AuditInput) {
+  return {
+    caseId: input.caseId ?? null,
+    type: input.type,
+    actor: input.actor ?? null,
+    payload: (input.payload ?? {}) as object,
+    idempotencyKey: input.idempotencyKey,
+    createdAt: input.at ? new Date(input.at) : new Date(),
+  };
+}
+
+/**
+ * Appends a batch of events in order, inside the caller's transaction: one lock, one read of the chain's head and
+ * of the keys already written, one multi-row insert (rows get their seq in the order given). A retried batch
+ * appends only what is missing.
+ */
+export async function appendAuditBatch(tx: DbTx, events: AuditInput[]): Promise<{ appended: number }> {
+  if (events.length === 0) return { appended: 0 };
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`;
+  const keys = events.map((e) => e.idempotencyKey);
+  const [head] = await tx.$queryRaw<{ last: string | null; existing: string[] }[]>`
+    SELECT (SELECT "hash" FROM "AuditEvent" ORDER BY "seq" DESC LIMIT 1) AS "last",
+           ARRAY(SELECT "idempotencyKey" FROM "AuditEvent" WHERE "idempotencyKey" = ANY(${keys}::text[])) AS "existing"`;
+  const existing = new Set(head?.existing ?? []);
+  let prevHash = head?.last ?? GENESIS_HASH;
+  const rows = [];
+  for (const e of events) {
+    if (existing.has(e.idempotencyKey)) continue;
+    existing.add(e.idempotencyKey);
+    const content = auditContent(e);
+    const hash = auditHash(prevHash, content);
+    rows.push({ ...content, prevHash, hash });
+    prevHash = hash;
+  }
+  if (rows.length) await tx.auditEvent.createMany({ data: rows });
+  return { appended: rows.length };
+}
+
+/** appendAuditBatch in a transaction of its own. */
+export function appendAuditEvents(db: Db, events: AuditInput[]): Promise<{ appended: number }> {
+  if (events.length === 0) return Promise.resolve({ appended: 0 });
+  return db.$transaction((tx) => appendAuditBatch(tx, events));
 }
 
 export interface ChainReport {

@@ -3,7 +3,7 @@
 // event key, so Temporal's retries never duplicate a row, an email or a sealed PDF.
 import type { Db } from '../lib/db/client.js';
 import type { Logger } from '../lib/logger.js';
-import { appendAudit, type AuditInput } from './audit.js';
+import { appendAuditBatch, appendAuditEvents, type AuditInput } from './audit.js';
 import { resolveAssigneeSpecs, type AssigneeSpec, type ResolvedPerson } from './assignees.js';
 import type { Mailer } from './mailer.js';
 import { sendNotifications, type LinkIssuer, type NotifyInput } from './notify.js';
@@ -46,9 +46,19 @@ export const createActivities = (deps: ActivityDeps) => ({
 
   /** Appends audit events in order; each is keyed, so a retried batch appends only what is missing. */
   async audit(events: AuditInput[]): Promise<{ appended: number }> {
-    let appended = 0;
-    for (const e of events) if ((await appendAudit(deps.db, e)).created) appended++;
-    return { appended };
+    return appendAuditEvents(deps.db, events);
+  },
+
+  /**
+   * A transition's audit events and the projection it leads to, in one transaction (the audit lock is taken last
+   * and held only for the append). Idempotent: keyed audit rows, a monotonic projection sequence.
+   */
+  async record(r: { audit: AuditInput[]; projection: ProjectionInput }): Promise<{ appended: number; applied: boolean }> {
+    return deps.db.$transaction(async (tx) => {
+      const { applied } = await projectCase(tx, r.projection);
+      const { appended } = await appendAuditBatch(tx, r.audit);
+      return { appended, applied };
+    });
   },
 
   async sealDecision(input: SealInput): Promise<SealResult> {

@@ -1,6 +1,6 @@
 // The case projection: a copy of the engine's summary in the Case row for lists, search and task inboxes.
 // Keyed by a monotonic sequence from the workflow, so a late retry of an older projection never wins.
-import type { Db } from '../lib/db/client.js';
+import type { DbTx } from '../lib/db/client.js';
 
 export interface ProjectionInput {
   caseId: string;
@@ -16,7 +16,7 @@ export interface ProjectionInput {
   fields?: Record<string, unknown>;
 }
 
-export async function projectCase(db: Db, p: ProjectionInput): Promise<{ applied: boolean }> {
+export async function projectCase(db: DbTx, p: ProjectionInput): Promise<{ applied: boolean }> {
   const { count } = await db.case.updateMany({
     where: { id: p.caseId, projectionSeq: { lt: p.seq } },
     data: {
@@ -30,11 +30,14 @@ export async function projectCase(db: Db, p: ProjectionInput): Promise<{ applied
     },
   });
   if (count > 0 && p.participants.length) {
-    // Participants only grow: union with what is stored (a person removed from a step keeps read access to
-    // what they already saw).
-    const row = await db.case.findUnique({ where: { id: p.caseId }, select: { assignees: true } });
-    const merged = [...new Set([...(row?.assignees ?? []), ...p.participants.map((a) => a.toLowerCase())])];
-    if (row && merged.length !== row.assignees.length) await db.case.update({ where: { id: p.caseId }, data: { assignees: merged } });
+    // Participants only grow: union with what is stored, in one statement (a person removed from a step keeps read
+    // access to what they already saw). New ones are appended in the order given, each once.
+    const participants = p.participants.map((a) => a.toLowerCase());
+    await db.$executeRaw`
+      UPDATE "Case" SET "assignees" = "assignees" || ARRAY(
+        SELECT t.a FROM unnest(${participants}::text[]) WITH ORDINALITY AS t(a, i)
+        WHERE t.a <> ALL("Case"."assignees") GROUP BY t.a ORDER BY min(t.i))
+      WHERE "id" = ${p.caseId} AND NOT ("assignees" @> ${participants}::text[])`;
   }
   return { applied: count > 0 };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAudit, verifyAuditChain, GENESIS_HASH } from '../../activities/audit.js';
+import { appendAudit, appendAuditEvents, verifyAuditChain, GENESIS_HASH } from '../../activities/audit.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 
 let t: TestDb;
@@ -25,6 +25,17 @@ describe(`hash-chained audit log`, () => {
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
     const report = await verifyAuditChain(t.db);
     expect(report).toMatchObject({ ok: true, rows: 6, headHash: rows[5]!.hash });
+  });
+
+  it('appends a batch in order in one transaction, and a retried batch only what is missing', async () => {
+    const batch = [0, 1, 2].map((i) => ({ idempotencyKey: `c2/event/${i}`, caseId: 'c2', type: 'approved', actor: 'b@x.kh', payload: { i } }));
+    expect(await appendAuditEvents(t.db, batch.slice(0, 2))).toEqual({ appended: 2 });
+    const [a, b] = await Promise.all([appendAuditEvents(t.db, batch), appendAuditEvents(t.db, batch)]);
+    expect(a.appended + b.appended).toBe(1);
+    const rows = await t.db.auditEvent.findMany({ where: { caseId: 'c2' }, orderBy: { seq: 'asc' } });
+    expect(rows.map((r) => r.idempotencyKey)).toEqual(batch.map((e) => e.idempotencyKey));
+    const report = await verifyAuditChain(t.db);
+    expect(report).toMatchObject({ ok: true, rows: 9 });
   });
 
   it('detects a tampered row and names it', async () => {

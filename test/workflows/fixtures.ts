@@ -54,6 +54,11 @@ export function fakeActivities(rec: Recorder): Activities {
       for (const e of events) if (!rec.audits.some((a) => a.idempotencyKey === e.idempotencyKey)) rec.audits.push({ type: e.type, idempotencyKey: e.idempotencyKey });
       return { appended: events.length };
     },
+    async record({ audit }) {
+      rec.projections++;
+      for (const e of audit) if (!rec.audits.some((a) => a.idempotencyKey === e.idempotencyKey)) rec.audits.push({ type: e.type, idempotencyKey: e.idempotencyKey });
+      return { appended: audit.length, applied: true };
+    },
     async sealDecision(args) {
       rec.sealed.push(args);
       return { sealedId: `sealed-${args.caseId}`, sha256: 'f'.repeat(64), created: true };

@@ -137,22 +137,17 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
 
   async function flush(): Promise<void> {
     const events = engine.auditEvents(state, audited);
-    if (events.length) {
-      await acts.audit(
-        events.map((e, i) => ({
-          idempotencyKey: `${input.caseId}/event/${audited + i}`,
-          caseId: input.caseId,
-          type: e.type,
-          actor: e.actor ?? null,
-          payload: e.payload,
-          at: new Date(e.at).toISOString(),
-        })),
-      );
-      audited += events.length;
-    }
+    const audit = events.map((e, i) => ({
+      idempotencyKey: `${input.caseId}/event/${audited + i}`,
+      caseId: input.caseId,
+      type: e.type,
+      actor: e.actor ?? null,
+      payload: e.payload,
+      at: new Date(e.at).toISOString(),
+    }));
     const s = engine.summary(state);
     projectionSeq++;
-    await acts.project({
+    const projection = {
       caseId: input.caseId,
       seq: projectionSeq,
       status: s.status,
@@ -162,7 +157,19 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
       participants: s.participants,
       summary: s,
       fields: engine.currentFields(state),
-    });
+    };
+    if (patched('record-audit-with-projection')) {
+      // One activity, one transaction: the audit rows and the projection they lead to.
+      await acts.record({ audit, projection });
+      audited += events.length;
+    } else {
+      // Cases recorded before: an audit activity (when there are events), then a projection activity.
+      if (audit.length) {
+        await acts.audit(audit);
+        audited += events.length;
+      }
+      await acts.project(projection);
+    }
     upsertSearchAttributes([
       { key: caseTypeKey, value: input.type },
       { key: institutionKey, value: input.institution },
