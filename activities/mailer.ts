@@ -24,6 +24,30 @@ export function createMailer(opts: { db: Db; smtpUrl?: string; from: string }): 
   const transport = opts.smtpUrl ? nodemailer.createTransport(opts.smtpUrl) : undefined;
   return {
     async send(msg) {
+      if (!transport) {
+        // Outbox only: storing the message is sending it, so the usual case is one insert, already marked sent. A
+        // key seen before (a retry) takes the path below: sent stays sent, an unsent row gets this attempt's text.
+        try {
+          const row = await opts.db.outboxMessage.create({
+            data: {
+              idempotencyKey: msg.idempotencyKey,
+              caseId: msg.caseId ?? null,
+              kind: msg.kind,
+              to: msg.to,
+              subject: msg.subject,
+              text: msg.text,
+              html: msg.html ?? null,
+              links: msg.links ?? [],
+              transport: 'outbox',
+              sentAt: new Date(),
+            },
+            select: { id: true },
+          });
+          return { id: row.id, sent: true, duplicate: false };
+        } catch (err) {
+          if ((err as { code?: string }).code !== 'P2002') throw err;
+        }
+      }
       const existing = await opts.db.outboxMessage.findUnique({ where: { idempotencyKey: msg.idempotencyKey } });
       if (existing?.sentAt) return { id: existing.id, sent: false, duplicate: true };
       // An unsent row left by an earlier attempt gets this attempt's text: its links (fresh tokens) are the live ones.

@@ -63,12 +63,18 @@ export async function sendNotifications(deps: NotifyDeps, n: NotifyInput): Promi
     const l = known.find((p) => p.email.toLowerCase() === email.toLowerCase())?.locale;
     return l && (locales as readonly string[]).includes(l) ? (l as Locale) : 'en';
   };
+  // What a retried activity already sent (one read for all recipients).
+  const keyOf = (r: ResolvedPerson) => `${n.key}/${r.email.toLowerCase()}`;
+  const sentBefore = await deps.db.outboxMessage.findMany({
+    where: { idempotencyKey: { in: recipients.map(keyOf) }, sentAt: { not: null } },
+    select: { idempotencyKey: true },
+  });
+  const alreadySent = new Set(sentBefore.map((o) => o.idempotencyKey));
   for (const r of recipients) {
     const m = messagesFor(localeOf(r.email));
     const step = n.stepName ?? m['email.stepFallback'];
-    const idempotencyKey = `${n.key}/${r.email.toLowerCase()}`;
-    const already = await deps.db.outboxMessage.findUnique({ where: { idempotencyKey }, select: { sentAt: true } });
-    if (already?.sentAt) {
+    const idempotencyKey = keyOf(r);
+    if (alreadySent.has(idempotencyKey)) {
       duplicates++;
       continue;
     }
