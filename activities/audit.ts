@@ -31,17 +31,19 @@ export interface AuditRow {
 }
 
 export function auditHash(prevHash: string, row: Omit<AuditRow, 'seq' | 'hash' | 'prevHash'>): string {
-  return sha256Hex(
-    prevHash +
-      canonicalJson({
-        caseId: row.caseId,
-        type: row.type,
-        actor: row.actor,
-        payload: row.payload,
-        idempotencyKey: row.idempotencyKey,
-        createdAt: row.createdAt.toISOString(),
-      }),
-  );
+  return sha256Hex(prevHash + auditCanonical(row));
+}
+
+/** The text a row's hash covers after the previous hash. */
+export function auditCanonical(row: Omit<AuditRow, 'seq' | 'hash' | 'prevHash'>): string {
+  return canonicalJson({
+    caseId: row.caseId,
+    type: row.type,
+    actor: row.actor,
+    payload: row.payload,
+    idempotencyKey: row.idempotencyKey,
+    createdAt: row.createdAt.toISOString(),
+  });
 }
 
 export async function appendAudit(db: Db, input: AuditInput): Promise<{ seq: string; hash: string; created: boolean }> {
@@ -72,36 +74,19 @@ function auditContent(input: AuditInput) {
 }
 
 /**
- * Appends a batch of events in order, inside the caller's transaction: one lock, one read of the chain's head and
- * of the keys already written, one multi-row insert (rows get their seq in the order given). A retried batch
+ * Appends a batch of events in order with one statement: the database function "audit_append" (migration
+ * 20261129020000_audit_append) takes the advisory lock, reads the chain's head, skips keys already written and
+ * chains the rest, hashing exactly as auditHash() does. The lock is held for that statement only. A retried batch
  * appends only what is missing.
  */
-export async function appendAuditBatch(tx: DbTx, events: AuditInput[]): Promise<{ appended: number }> {
+export async function appendAuditEvents(db: DbTx, events: AuditInput[]): Promise<{ appended: number }> {
   if (events.length === 0) return { appended: 0 };
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`;
-  const keys = events.map((e) => e.idempotencyKey);
-  const [head] = await tx.$queryRaw<{ last: string | null; existing: string[] }[]>`
-    SELECT (SELECT "hash" FROM "AuditEvent" ORDER BY "seq" DESC LIMIT 1) AS "last",
-           ARRAY(SELECT "idempotencyKey" FROM "AuditEvent" WHERE "idempotencyKey" = ANY(${keys}::text[])) AS "existing"`;
-  const existing = new Set(head?.existing ?? []);
-  let prevHash = head?.last ?? GENESIS_HASH;
-  const rows = [];
-  for (const e of events) {
-    if (existing.has(e.idempotencyKey)) continue;
-    existing.add(e.idempotencyKey);
+  const batch = events.map((e) => {
     const content = auditContent(e);
-    const hash = auditHash(prevHash, content);
-    rows.push({ ...content, prevHash, hash });
-    prevHash = hash;
-  }
-  if (rows.length) await tx.auditEvent.createMany({ data: rows });
-  return { appended: rows.length };
-}
-
-/** appendAuditBatch in a transaction of its own. */
-export function appendAuditEvents(db: Db, events: AuditInput[]): Promise<{ appended: number }> {
-  if (events.length === 0) return Promise.resolve({ appended: 0 });
-  return db.$transaction((tx) => appendAuditBatch(tx, events));
+    return { ...content, createdAt: content.createdAt.toISOString(), canonical: auditCanonical(content) };
+  });
+  const [row] = await db.$queryRaw<{ appended: number }[]>`SELECT "audit_append"(${JSON.stringify(batch)}::jsonb) AS "appended"`;
+  return { appended: Number(row?.appended ?? 0) };
 }
 
 export interface ChainReport {

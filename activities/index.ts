@@ -3,7 +3,7 @@
 // event key, so Temporal's retries never duplicate a row, an email or a sealed PDF.
 import type { Db } from '../lib/db/client.js';
 import type { Logger } from '../lib/logger.js';
-import { appendAuditBatch, appendAuditEvents, type AuditInput } from './audit.js';
+import { appendAuditEvents, type AuditInput } from './audit.js';
 import { resolveAssigneeSpecs, type AssigneeSpec, type ResolvedPerson } from './assignees.js';
 import type { Mailer } from './mailer.js';
 import { sendNotifications, type LinkIssuer, type NotifyInput } from './notify.js';
@@ -50,15 +50,14 @@ export const createActivities = (deps: ActivityDeps) => ({
   },
 
   /**
-   * A transition's audit events and the projection it leads to, in one transaction (the audit lock is taken last
-   * and held only for the append). Idempotent: keyed audit rows, a monotonic projection sequence.
+   * A transition's projection and its audit events: one statement each, neither holding a lock across round trips
+   * (with the embedded PGlite, an open transaction holds the whole database). Idempotent: a monotonic projection
+   * sequence, keyed audit rows.
    */
   async record(r: { audit: AuditInput[]; projection: ProjectionInput }): Promise<{ appended: number; applied: boolean }> {
-    return deps.db.$transaction(async (tx) => {
-      const { applied } = await projectCase(tx, r.projection);
-      const { appended } = await appendAuditBatch(tx, r.audit);
-      return { appended, applied };
-    });
+    const { applied } = await projectCase(deps.db, r.projection);
+    const { appended } = await appendAuditEvents(deps.db, r.audit);
+    return { appended, applied };
   },
 
   async sealDecision(input: SealInput): Promise<SealResult> {

@@ -1,6 +1,7 @@
 // The case projection: a copy of the engine's summary in the Case row for lists, search and task inboxes.
 // Keyed by a monotonic sequence from the workflow, so a late retry of an older projection never wins.
 import type { DbTx } from '../lib/db/client.js';
+import { Prisma } from '../generated/prisma/client.js';
 
 export interface ProjectionInput {
   caseId: string;
@@ -17,27 +18,23 @@ export interface ProjectionInput {
 }
 
 export async function projectCase(db: DbTx, p: ProjectionInput): Promise<{ applied: boolean }> {
-  const { count } = await db.case.updateMany({
-    where: { id: p.caseId, projectionSeq: { lt: p.seq } },
-    data: {
-      projectionSeq: p.seq,
-      status: p.status,
-      currentStage: p.currentStage,
-      dueAt: p.dueAt ? new Date(p.dueAt) : null,
-      openAssignees: p.openAssignees.map((a) => a.toLowerCase()),
-      summary: p.summary as object,
-      ...(p.fields ? { fields: p.fields as object } : {}),
-    },
-  });
-  if (count > 0 && p.participants.length) {
-    // Participants only grow: union with what is stored, in one statement (a person removed from a step keeps read
-    // access to what they already saw). New ones are appended in the order given, each once.
-    const participants = p.participants.map((a) => a.toLowerCase());
-    await db.$executeRaw`
-      UPDATE "Case" SET "assignees" = "assignees" || ARRAY(
+  // One statement: the summary, and the participants union with what is stored (they only grow: a person removed
+  // from a step keeps read access to what they already saw; new ones are appended in the order given, each once).
+  const participants = p.participants.map((a) => a.toLowerCase());
+  const utc = (iso: string | null) => Prisma.sql`(${iso}::timestamptz AT TIME ZONE 'UTC')`;
+  const count = await db.$executeRaw`
+    UPDATE "Case" SET
+      "projectionSeq" = ${p.seq},
+      "status" = ${p.status},
+      "currentStage" = ${p.currentStage},
+      "dueAt" = ${utc(p.dueAt)},
+      "openAssignees" = ${p.openAssignees.map((a) => a.toLowerCase())}::text[],
+      "summary" = ${JSON.stringify(p.summary ?? null)}::jsonb,
+      "fields" = COALESCE(${p.fields ? JSON.stringify(p.fields) : null}::jsonb, "fields"),
+      "assignees" = "assignees" || ARRAY(
         SELECT t.a FROM unnest(${participants}::text[]) WITH ORDINALITY AS t(a, i)
-        WHERE t.a <> ALL("Case"."assignees") GROUP BY t.a ORDER BY min(t.i))
-      WHERE "id" = ${p.caseId} AND NOT ("assignees" @> ${participants}::text[])`;
-  }
+        WHERE t.a <> ALL("Case"."assignees") GROUP BY t.a ORDER BY min(t.i)),
+      "updatedAt" = ${utc(new Date().toISOString())}
+    WHERE "id" = ${p.caseId} AND "projectionSeq" < ${p.seq}`;
   return { applied: count > 0 };
 }

@@ -28,7 +28,7 @@ describe(`hash-chained audit log`, () => {
   });
 
   it('appends a batch in order in one transaction, and a retried batch only what is missing', async () => {
-    const batch = [0, 1, 2].map((i) => ({ idempotencyKey: `c2/event/${i}`, caseId: 'c2', type: 'approved', actor: 'b@x.kh', payload: { i } }));
+    const batch = [0, 1, 2].map((i) => ({ idempotencyKey: `c2/event/${i}`, caseId: 'c2', type: 'approved', actor: 'b@x.kh', payload: { i, comment: 'យល់ព្រម "ok" ✓', n: 1.5 } }));
     expect(await appendAuditEvents(t.db, batch.slice(0, 2))).toEqual({ appended: 2 });
     const [a, b] = await Promise.all([appendAuditEvents(t.db, batch), appendAuditEvents(t.db, batch)]);
     expect(a.appended + b.appended).toBe(1);
