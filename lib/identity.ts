@@ -13,19 +13,21 @@ export interface Identity {
   roles: { role: RoleName; institution: string }[];
 }
 
+const withRoles = { memberships: { include: { institution: { select: { code: true } } } } } as const;
+
+type PersonWithRoles = { id: string; email: string; name: string; memberships: { role: RoleName; institution: { code: string } }[] };
+
+const toIdentity = (person: PersonWithRoles, via: Identity['via']): Identity => ({
+  personId: person.id,
+  email: person.email,
+  name: person.name,
+  via,
+  roles: person.memberships.map((m) => ({ role: m.role, institution: m.institution.code })),
+});
+
 export async function loadIdentity(db: Db, personId: string, via: Identity['via']): Promise<Identity | null> {
-  const person = await db.person.findUnique({
-    where: { id: personId },
-    include: { memberships: { include: { institution: { select: { code: true } } } } },
-  });
-  if (!person) return null;
-  return {
-    personId: person.id,
-    email: person.email,
-    name: person.name,
-    via,
-    roles: person.memberships.map((m) => ({ role: m.role, institution: m.institution.code })),
-  };
+  const person = await db.person.findUnique({ where: { id: personId }, include: withRoles });
+  return person ? toIdentity(person, via) : null;
 }
 
 export const API_KEY_PREFIX = 'chain_';
@@ -39,7 +41,8 @@ export async function createApiKey(db: Db, personId: string, name: string): Prom
 
 export async function identityFromApiKey(db: Db, key: string): Promise<Identity | null> {
   if (!key.startsWith(API_KEY_PREFIX)) return null;
-  const row = await db.apiKey.findUnique({ where: { keyHash: sha256Hex(key) } });
+  // The key, its person and their roles in one query (every API request authenticates).
+  const row = await db.apiKey.findUnique({ where: { keyHash: sha256Hex(key) }, include: { person: { include: withRoles } } });
   if (!row || row.revokedAt) return null;
-  return loadIdentity(db, row.personId, 'api');
+  return toIdentity(row.person, 'api');
 }
