@@ -159,7 +159,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
       fields: engine.currentFields(state),
     };
     if (patched('record-audit-with-projection')) {
-      // One activity, one transaction: the audit rows and the projection they lead to.
+      // One activity for the audit rows and the projection they lead to (one statement each, both idempotent).
       await acts.record({ audit, projection });
       audited += events.length;
     } else {
