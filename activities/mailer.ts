@@ -20,6 +20,19 @@ export interface Mailer {
   close(): void;
 }
 
+/** The outbox row of a message (every message is kept: the outbox is also the log of what SMTP sent). */
+const rowOf = (msg: OutgoingEmail, transport: 'smtp' | 'outbox') => ({
+  idempotencyKey: msg.idempotencyKey,
+  caseId: msg.caseId ?? null,
+  kind: msg.kind,
+  to: msg.to,
+  subject: msg.subject,
+  text: msg.text,
+  html: msg.html ?? null,
+  links: msg.links ?? [],
+  transport,
+});
+
 export function createMailer(opts: { db: Db; smtpUrl?: string; from: string }): Mailer {
   const transport = opts.smtpUrl ? nodemailer.createTransport(opts.smtpUrl) : undefined;
   return {
@@ -28,21 +41,7 @@ export function createMailer(opts: { db: Db; smtpUrl?: string; from: string }): 
         // Outbox only: storing the message is sending it, so the usual case is one insert, already marked sent. A
         // key seen before (a retry) takes the path below: sent stays sent, an unsent row gets this attempt's text.
         try {
-          const row = await opts.db.outboxMessage.create({
-            data: {
-              idempotencyKey: msg.idempotencyKey,
-              caseId: msg.caseId ?? null,
-              kind: msg.kind,
-              to: msg.to,
-              subject: msg.subject,
-              text: msg.text,
-              html: msg.html ?? null,
-              links: msg.links ?? [],
-              transport: 'outbox',
-              sentAt: new Date(),
-            },
-            select: { id: true },
-          });
+          const row = await opts.db.outboxMessage.create({ data: { ...rowOf(msg, 'outbox'), sentAt: new Date() }, select: { id: true } });
           return { id: row.id, sent: true, duplicate: false };
         } catch (err) {
           if ((err as { code?: string }).code !== 'P2002') throw err;
@@ -58,17 +57,7 @@ export function createMailer(opts: { db: Db; smtpUrl?: string; from: string }): 
           })
         : (await opts.db.outboxMessage.upsert({
           where: { idempotencyKey: msg.idempotencyKey },
-          create: {
-            idempotencyKey: msg.idempotencyKey,
-            caseId: msg.caseId ?? null,
-            kind: msg.kind,
-            to: msg.to,
-            subject: msg.subject,
-            text: msg.text,
-            html: msg.html ?? null,
-            links: msg.links ?? [],
-            transport: transport ? 'smtp' : 'outbox',
-          },
+          create: rowOf(msg, transport ? 'smtp' : 'outbox'),
           update: {},
         }));
       if (transport) {

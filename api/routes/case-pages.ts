@@ -84,6 +84,41 @@ export function casePageRoutes(deps: AppDeps): Router {
     }),
   );
 
+  /**
+   * The POST of a strategy form (new or resubmission): "More rows" re-renders; mistakes come back next to their
+   * fields (422); a use case's refusal comes back with its reason; success redirects to the case.
+   */
+  async function strategyFormPost(
+    req: Request,
+    res: Response,
+    o: {
+      mode: 'new' | 'resubmit';
+      title: string;
+      action: string;
+      institutions: { code: string; name: string }[];
+      nonceField: 'formId' | 'requestId';
+      submit: (x: { id: Identity; fields: Record<string, unknown>; title: string; institution: string; document: ReturnType<typeof checkPdf>; values: FormValues }) => Promise<string>;
+    },
+    form: Awaited<ReturnType<typeof readForm>>,
+  ) {
+    const id = requireIdentity(req);
+    const { m } = pageContext(req);
+    const values = form.fields;
+    values[o.nonceField] = nonce(values[o.nonceField]);
+    const render = (status: number, errors: FormErrors, more = false, problem?: string) =>
+      sendPage(req, res, status, o.title, strategyFormPage(m, { action: o.action, csrf: csrfOf(req), mode: o.mode, institutions: o.institutions, values, errors, more, problem }), id.name);
+    if (values.more) return render(200, {}, true);
+    const parsed = parseStrategyForm(values, { needTitle: o.mode === 'new' });
+    const errors = { ...parsed.errors };
+    if (o.mode === 'new' && !o.institutions.some((i) => i.code === parsed.institution)) errors.institution = m['strategyForm.noInstitution'];
+    const document = checkPdf(form.files.find((f) => f.field === 'document'), errors, { notPdf: m['strategyForm.notPdf'] });
+    if (Object.keys(errors).length || !parsed.fields) return render(422, errors);
+    await submitOr(render, issuesAsErrors, async () => {
+      const to = await o.submit({ id, fields: parsed.fields as Record<string, unknown>, title: parsed.title, institution: parsed.institution, document, values });
+      res.redirect(303, to);
+    });
+  }
+
   r.post(
     '/strategies/new',
     page(async (req, res) => {
@@ -92,33 +127,25 @@ export function casePageRoutes(deps: AppDeps): Router {
       const { m } = pageContext(req);
       const institutions = await strategyInstitutions(id);
       if (!institutions.length) throw new AppError('forbidden', m['strategyForm.noInstitution']);
-      const values = form.fields;
-      values.formId = /^[0-9a-f-]{36}$/.test(values.formId ?? '') ? values.formId! : randomUUID();
-      const render = (status: number, errors: FormErrors, more = false, problem?: string) =>
-        sendPage(req, res, status, m['strategyForm.newTitle'], strategyFormPage(m, { action: '/strategies/new', csrf: csrfOf(req), mode: 'new', institutions, values, errors, more, problem }), id.name);
-      if (values.more) return render(200, {}, true);
-
-      const parsed = parseStrategyForm(values, { needTitle: true });
-      const errors = { ...parsed.errors };
-      if (!institutions.some((i) => i.code === parsed.institution)) errors.institution = m['strategyForm.noInstitution'];
-      const document = checkPdf(form.files.find((f) => f.field === 'document'), errors, { notPdf: m['strategyForm.notPdf'] });
-      if (Object.keys(errors).length || !parsed.fields) return render(422, errors);
-      try {
-        const { caseId } = await createCase({
-          db: deps.db,
-          temporal: deps.temporal,
-          taskQueue: deps.taskQueue,
-          identity: id,
-          input: { type: 'strategy', institution: parsed.institution, title: parsed.title, fields: parsed.fields as Record<string, unknown>, document },
-          // The form's own id: submitting it twice opens one case.
-          idempotencyKey: `form-${values.formId}`,
-        });
-        res.redirect(303, `/cases/${encodeURIComponent(caseId)}?done=submitted`);
-      } catch (err) {
-        const e = toAppError(err);
-        if (e.status >= 500) throw err;
-        return render(e.status, issuesAsErrors(e), false, e.message);
-      }
+      await strategyFormPost(req, res, {
+        mode: 'new',
+        title: m['strategyForm.newTitle'],
+        action: '/strategies/new',
+        institutions,
+        nonceField: 'formId',
+        submit: async (x) => {
+          const { caseId } = await createCase({
+            db: deps.db,
+            temporal: deps.temporal,
+            taskQueue: deps.taskQueue,
+            identity: x.id,
+            input: { type: 'strategy', institution: x.institution, title: x.title, fields: x.fields, document: x.document },
+            // The form's own id: submitting it twice opens one case.
+            idempotencyKey: `form-${x.values.formId}`,
+          });
+          return `/cases/${encodeURIComponent(caseId)}?done=submitted`;
+        },
+      }, form);
     }),
   );
 
@@ -181,8 +208,8 @@ export function casePageRoutes(deps: AppDeps): Router {
       const { m } = pageContext(req);
       const t = await reportTarget(req, id);
       const values = form.fields;
-      values.formId = /^[0-9a-f-]{36}$/.test(values.formId ?? '') ? values.formId! : randomUUID();
-      const render = (status: number, errors: FormErrors, problem?: string) =>
+      values.formId = nonce(values.formId);
+      const render = (status: number, errors: FormErrors, _more = false, problem?: string) =>
         sendPage(req, res, status, m['reportForm.title'](t.pointLabel, t.row.title), reportFormPage(m, { action: t.action, csrf: csrfOf(req), strategy: { id: t.row.id, title: t.row.title, fields: t.fields }, pointLabel: t.pointLabel, values, errors, problem }), id.name);
       const errors: FormErrors = {};
       const title = (values.title ?? '').trim();
@@ -192,7 +219,19 @@ export function casePageRoutes(deps: AppDeps): Router {
       if (narrative.length < 50) errors.narrative = 'describe the progress in a few sentences (at least 50 characters)';
       const document = checkPdf(form.files.find((f) => f.field === 'document'), errors, { notPdf: m['strategyForm.notPdf'] });
       if (Object.keys(errors).length) return render(422, errors);
-      try {
+      // Issues on actuals[i] belong to the i-th KPI row; others to their input, or to the notice on top.
+      const rows = kpiRows(t.fields);
+      const reportIssues = (e: AppError): FormErrors => {
+        const mapped: FormErrors = {};
+        for (const i of e.details.issues ?? []) {
+          const a = /actuals\[(\d+)\]/.exec(i.path);
+          const row = a ? rows[Number(a[1])] : undefined;
+          const name = row ? `actual.${row.goal}.${row.kpi}` : /narrative$/.test(i.path) ? 'narrative' : /title$/.test(i.path) ? 'title' : undefined;
+          if (name) mapped[name] ??= i.message;
+        }
+        return mapped;
+      };
+      await submitOr(render, reportIssues, async () => {
         const { caseId } = await createCase({
           db: deps.db,
           temporal: deps.temporal,
@@ -202,20 +241,7 @@ export function casePageRoutes(deps: AppDeps): Router {
           idempotencyKey: `form-${values.formId}`,
         });
         res.redirect(303, `/cases/${encodeURIComponent(caseId)}?done=reported`);
-      } catch (err) {
-        const e = toAppError(err);
-        if (e.status >= 500) throw err;
-        // Issues on actuals[i] belong to the i-th KPI row; others to their input, or to the notice on top.
-        const rows = kpiRows(t.fields);
-        const mapped: FormErrors = {};
-        for (const i of e.details.issues ?? []) {
-          const a = /actuals\[(\d+)\]/.exec(i.path);
-          const row = a ? rows[Number(a[1])] : undefined;
-          const name = row ? `actual.${row.goal}.${row.kpi}` : /narrative$/.test(i.path) ? 'narrative' : /title$/.test(i.path) ? 'title' : undefined;
-          if (name) mapped[name] ??= i.message;
-        }
-        return render(e.status, mapped, e.message);
-      }
+      });
     }),
   );
 
@@ -348,33 +374,26 @@ export function casePageRoutes(deps: AppDeps): Router {
     page(async (req, res) => {
       const form = await readForm(req);
       const id = requireIdentity(req);
-      const { m } = pageContext(req);
       const { id: caseId } = caseIdParams.parse(req.params);
       const row = await resubmittable(id, caseId);
-      const values = form.fields;
-      values.requestId = /^[0-9a-f-]{36}$/.test(values.requestId ?? '') ? values.requestId! : randomUUID();
-      const render = (status: number, errors: FormErrors, more = false, problem?: string) =>
-        sendPage(req, res, status, editTitle(req, row.title), strategyFormPage(m, { action: `/cases/${encodeURIComponent(caseId)}/edit`, csrf: csrfOf(req), mode: 'resubmit', institutions: [], values, errors, more, problem }), id.name);
-      if (values.more) return render(200, {}, true);
-      const parsed = parseStrategyForm(values, { needTitle: false });
-      const errors = { ...parsed.errors };
-      const document = checkPdf(form.files.find((f) => f.field === 'document'), errors, { notPdf: m['strategyForm.notPdf'] });
-      if (Object.keys(errors).length || !parsed.fields) return render(422, errors);
-      try {
-        await resubmitCase({
-          db: deps.db,
-          temporal: deps.temporal,
-          identity: id,
-          caseRow: row,
-          input: { fields: parsed.fields as Record<string, unknown>, document, comment: values.comment?.trim() || undefined },
-          requestId: values.requestId,
-        });
-        res.redirect(303, `/cases/${encodeURIComponent(caseId)}?done=resubmitted`);
-      } catch (err) {
-        const e = toAppError(err);
-        if (e.status >= 500) throw err;
-        return render(e.status, issuesAsErrors(e), false, e.message);
-      }
+      await strategyFormPost(req, res, {
+        mode: 'resubmit',
+        title: editTitle(req, row.title),
+        action: `/cases/${encodeURIComponent(caseId)}/edit`,
+        institutions: [],
+        nonceField: 'requestId',
+        submit: async (x) => {
+          await resubmitCase({
+            db: deps.db,
+            temporal: deps.temporal,
+            identity: x.id,
+            caseRow: row,
+            input: { fields: x.fields, document: x.document, comment: x.values.comment?.trim() || undefined },
+            requestId: x.values.requestId,
+          });
+          return `/cases/${encodeURIComponent(caseId)}?done=resubmitted`;
+        },
+      }, form);
     }),
   );
 
@@ -414,3 +433,20 @@ function issuesAsErrors(e: AppError): FormErrors {
   return out;
 }
 
+/** A form's id (kept across re-renders, so that a double submit is one request), or a fresh one. */
+const nonce = (v: string | undefined) => (v && /^[0-9a-f-]{36}$/.test(v) ? v : randomUUID());
+
+/** Runs a form's use case; a person's mistake or a refusal comes back as the form with the reason (5xx stay errors). */
+async function submitOr(
+  render: (status: number, errors: FormErrors, more: boolean, problem?: string) => void,
+  issues: (e: AppError) => FormErrors,
+  run: () => Promise<void>,
+): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    const e = toAppError(err);
+    if (e.status >= 500) throw err;
+    render(e.status, issues(e), false, e.message);
+  }
+}
