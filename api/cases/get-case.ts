@@ -4,7 +4,8 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../../lib/db/client.js';
 import { AppError } from '../../lib/errors.js';
 import type { Identity } from '../../lib/identity.js';
-import { canReadCase } from '../../lib/authz.js';
+import { canReadCase, type CaseAccessView } from '../../lib/authz.js';
+import type { CaseType } from '../../domain/case-types.js';
 import { stateQuery, type CaseView } from '../../workflows/approval/messages.js';
 import { toViewer } from './viewer.js';
 
@@ -27,6 +28,29 @@ async function liveParticipants(temporal: Client, workflowId: string): Promise<s
   }
 }
 
+/**
+ * Throws not_found unless the caller may read the case. The submitter's email is looked up only when nothing else
+ * (network admin, member of the institution, participant) already lets the caller in: most requests need no
+ * second query.
+ */
+async function assertReadable(
+  db: Db,
+  identity: Identity,
+  row: { institution: { code: string }; type: CaseType; assignees: string[]; createdById: string | null; workflowId: string },
+  temporal?: Client,
+): Promise<void> {
+  const access: CaseAccessView = { institution: row.institution.code, type: row.type, participants: row.assignees };
+  if (canReadCase(identity, access)) return;
+  if (row.createdById) {
+    const submitter = await db.person.findUnique({ where: { id: row.createdById }, select: { email: true } });
+    access.submitterEmail = submitter?.email;
+    if (canReadCase(identity, access)) return;
+  }
+  // Just assigned? The workflow knows before the projection does.
+  const live = temporal ? await liveParticipants(temporal, row.workflowId) : [];
+  if (!live.length || !canReadCase(identity, { ...access, participants: live })) throw new AppError('not_found', 'No such case, or you may not see it.');
+}
+
 export async function loadReadableCase(db: Db, identity: Identity, caseId: string, temporal?: Client) {
   const row = await db.case.findUnique({
     where: { id: caseId },
@@ -37,13 +61,21 @@ export async function loadReadableCase(db: Db, identity: Identity, caseId: strin
   });
   // Not found and not allowed look the same: a case's existence is not revealed to outsiders.
   if (!row) throw new AppError('not_found', 'No such case, or you may not see it.');
-  const submitter = row.createdById ? await db.person.findUnique({ where: { id: row.createdById }, select: { email: true } }) : null;
-  const access = { institution: row.institution.code, type: row.type, participants: row.assignees, submitterEmail: submitter?.email };
-  if (!canReadCase(identity, access)) {
-    // Just assigned? The workflow knows before the projection does.
-    const live = temporal ? await liveParticipants(temporal, row.workflowId) : [];
-    if (!live.length || !canReadCase(identity, { ...access, participants: live })) throw new AppError('not_found', 'No such case, or you may not see it.');
-  }
+  await assertReadable(db, identity, row, temporal);
+  return row;
+}
+
+/**
+ * What a command (decision, delegation, resubmission…) needs of a case it may read: the columns that route it to
+ * its workflow and decide access, no documents. One query unless the submitter's email is needed for access.
+ */
+export async function loadCaseForCommand(db: Db, identity: Identity, caseId: string, temporal?: Client) {
+  const row = await db.case.findUnique({
+    where: { id: caseId },
+    select: { id: true, type: true, workflowId: true, fields: true, assignees: true, createdById: true, institution: { select: { code: true } } },
+  });
+  if (!row) throw new AppError('not_found', 'No such case, or you may not see it.');
+  await assertReadable(db, identity, row, temporal);
   return row;
 }
 

@@ -6,7 +6,7 @@ import { requireIdentity } from '../auth/authenticate.js';
 import type { AppDeps } from '../app.js';
 import { caseIdParams } from '../cases/schemas.js';
 import { decisionBody, delegateBody, reassignBody, resubmitBody, withdrawBody } from '../cases/command-schemas.js';
-import { loadReadableCase } from '../cases/get-case.js';
+import { loadCaseForCommand } from '../cases/get-case.js';
 import { runCommand } from '../cases/run-command.js';
 import { resubmitCase } from '../cases/resubmit-case.js';
 import { toCommand } from '../cases/to-command.js';
@@ -27,10 +27,10 @@ export function decisionRoutes(deps: AppDeps): Router {
     path: string,
     summary: string,
     body: B,
-    handler: (args: { req: Request; body: import('zod').infer<B>; caseRow: Awaited<ReturnType<typeof loadReadableCase>> }) => Promise<unknown>,
+    handler: (args: { req: Request; body: import('zod').infer<B>; caseRow: Awaited<ReturnType<typeof loadCaseForCommand>> }) => Promise<unknown>,
   ) =>
     route(r, { method: 'post', path, summary, tag: 'decisions', params: caseIdParams, body, responses: { 200: { description: 'the result of the operation' }, ...errors } }, async ({ params, body: b }, req) => {
-      const caseRow = await loadReadableCase(deps.db, requireIdentity(req), params.id, deps.temporal);
+      const caseRow = await loadCaseForCommand(deps.db, requireIdentity(req), params.id, deps.temporal);
       return handler({ req, body: b, caseRow });
     });
 
