@@ -10,7 +10,7 @@ import { sendNotifications, type LinkIssuer, type NotifyInput } from './notify.j
 import { progressReminder, type ProgressReminderInput, type ProgressReminderStatus } from './progress.js';
 import { projectCase, type ProjectionInput } from './projection.js';
 import { sealCaseDecision, type SealInput, type SealResult } from './seal.js';
-import type { Sealer } from './pdf/index.js';
+import type { Sealer, SealThread } from './pdf/index.js';
 
 export interface ActivityDeps {
   db: Db;
@@ -19,6 +19,8 @@ export interface ActivityDeps {
   logger?: Logger;
   /** The sealing key, parsed once per process. */
   sealer: Sealer;
+  /** Renders and seals off the event loop (the same certificate as `sealer`); without it, sealing runs inline. */
+  sealThread?: SealThread;
   issueLink?: LinkIssuer;
   /** Revokes the unused decision links of a step (all recipients, or the given ones). */
   revokeLinks?: (args: { caseId: string; stepId: string; emails?: string[] }) => Promise<number>;

@@ -3,7 +3,7 @@
 // (case, decision); a retried activity returns the one already stored, and since the signing time is the
 // decision's time, a re-render would give the same bytes anyway.
 import type { Db } from '../lib/db/client.js';
-import { sealDecision, type DecisionEntry, type Sealer } from './pdf/index.js';
+import { sealDecision, type DecisionDocument, type DecisionEntry, type SealDecisionOptions, type Sealer, type SealThread } from './pdf/index.js';
 import { auditHead } from './audit.js';
 
 export interface SealInput {
@@ -23,7 +23,7 @@ export interface SealResult {
 
 const viaOf = (v: unknown): DecisionEntry['via'] => (v === 'link' ? 'link' : v === 'web' ? 'web' : 'api');
 
-export async function sealCaseDecision(deps: { db: Db; sealer: Sealer; publicUrl: string }, input: SealInput): Promise<SealResult> {
+export async function sealCaseDecision(deps: { db: Db; sealer: Sealer; sealThread?: SealThread; publicUrl: string }, input: SealInput): Promise<SealResult> {
   const decisionKey = `${input.caseId}/${input.outcome}/${input.documentSha256}`;
   const existing = await deps.db.sealedDocument.findUnique({ where: { decisionKey }, select: { id: true, sha256: true } });
   if (existing) return { sealedId: existing.id, sha256: existing.sha256, created: false };
@@ -60,7 +60,9 @@ export async function sealCaseDecision(deps: { db: Db; sealer: Sealer; publicUrl
   const title = c.type === 'strategy_report' ? await reportTitle(deps.db, c.title, c.fields) : c.title;
   const headHash = await auditHead(deps.db);
   const sealedAt = input.at;
-  const sealed = await sealDecision(
+  // Rendering and sealing are CPU work: on the seal thread when the process has one.
+  const seal = (doc: DecisionDocument, o: SealDecisionOptions) => (deps.sealThread ? deps.sealThread.sealDecision(doc, o) : sealDecision(doc, deps.sealer, o));
+  const sealed = await seal(
     {
       title,
       caseId: c.id,
@@ -80,7 +82,6 @@ export async function sealCaseDecision(deps: { db: Db; sealer: Sealer; publicUrl
       sealedAt,
       developmentCertificate: deps.sealer.development,
     },
-    deps.sealer,
     { reason: `Decision ${input.outcome} on case ${c.id}` },
   );
   const row = await deps.db.sealedDocument.upsert({

@@ -1,6 +1,7 @@
 // Wires the engine's parts together: database, Temporal client, worker, HTTP API. The embedded launcher,
 // the production entry points and the integration tests all start the engine through here.
 import type { Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
@@ -15,14 +16,19 @@ import { createPrisma, type Db } from './db/client.js';
 import type { CommonEnv } from './env.js';
 import type { Logger } from './logger.js';
 import { connectClient, connectWorkerConnection } from './temporal.js';
-import { ensureDevCertificate, loadSealerFromFile, type Sealer } from '../activities/pdf/index.js';
+import { createSealer, ensureDevCertificate, startSealThread, type Sealer, type SealerSource, type SealThread } from '../activities/pdf/index.js';
+
+/** The sealing key's source: SIGNING_P12_PATH, or the development certificate under DATA_DIR (created if missing). */
+export async function readSealerSource(env: CommonEnv): Promise<SealerSource> {
+  if (env.SIGNING_P12_PATH) return { p12: await readFile(env.SIGNING_P12_PATH), passphrase: env.SIGNING_P12_PASSPHRASE, development: false };
+  const devPath = path.resolve(env.DATA_DIR, 'dev-signing.p12');
+  await ensureDevCertificate(devPath, env.SIGNING_P12_PASSPHRASE);
+  return { p12: await readFile(devPath), passphrase: env.SIGNING_P12_PASSPHRASE, development: true };
+}
 
 /** The sealing key, parsed once per process: SIGNING_P12_PATH, or the development certificate under DATA_DIR. */
 export async function loadSealer(env: CommonEnv): Promise<Sealer> {
-  if (env.SIGNING_P12_PATH) return loadSealerFromFile(env.SIGNING_P12_PATH, env.SIGNING_P12_PASSPHRASE, false);
-  const devPath = path.resolve(env.DATA_DIR, 'dev-signing.p12');
-  await ensureDevCertificate(devPath, env.SIGNING_P12_PASSPHRASE);
-  return loadSealerFromFile(devPath, env.SIGNING_P12_PASSPHRASE, true);
+  return createSealer(await readSealerSource(env));
 }
 
 export interface RuntimeOptions {
@@ -93,7 +99,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let url: string | undefined;
 
   const publicUrlRef = { get: () => publicUrl };
-  const sealer = await loadSealer(env);
+  const sealerSource = await readSealerSource(env);
+  const sealer = createSealer(sealerSource);
+  // The worker renders and seals decisions on a thread of its own (the .p12 parsed once there too).
+  const sealThread: SealThread | undefined = opts.worker ? startSealThread(sealerSource) : undefined;
   if (opts.worker) {
     await ensureSearchAttributes(client, env.TEMPORAL_NAMESPACE, logger).catch((err) =>
       logger.warn({ err: String(err) }, 'could not register search attributes; register them on the cluster (see README)'),
@@ -103,6 +112,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       db,
       mailer,
       sealer,
+      sealThread,
       get publicUrl() {
         return publicUrlRef.get();
       },
@@ -158,6 +168,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun?.catch((err) => logger.error({ err }, 'worker stopped with an error'));
       mailer.close();
+      await sealThread?.close();
       await client.connection.close().catch(() => undefined);
       await db.$disconnect();
     },

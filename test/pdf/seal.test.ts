@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createDevCertificateP12, createSealer, ensureDevCertificate, renderDecisionPdf, SealError, sealDecision, verifySealedPdf, type Sealer } from '../../activities/pdf/index.js';
+import { createDevCertificateP12, createSealer, ensureDevCertificate, renderDecisionPdf, SealError, sealDecision, startSealThread, verifySealedPdf, type Sealer } from '../../activities/pdf/index.js';
 import { sampleDecision } from '../../activities/pdf/sample-decision.js';
 import { describeWithPoppler, pdfsig } from '../support/poppler.js';
 
@@ -198,4 +198,27 @@ describe('sealer', () => {
     const r = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-noverify', '-in', write('sig.der', sig), '-content', write('content.bin', content), '-out', '/dev/null'], { encoding: 'utf8' });
     expect(r.stderr).toContain('Verification successful');
   });
+});
+
+describe('seal thread', () => {
+  it('seals on its thread to the same bytes as the main thread, and hands back a SealError as one', async () => {
+    const p12 = createDevCertificateP12({ passphrase: 'test-pass' });
+    const thread = startSealThread({ p12, passphrase: 'test-pass', development: true });
+    const broken = startSealThread({ p12, passphrase: 'wrong', development: true });
+    try {
+      const inline = await sealDecision(doc, createSealer({ p12, passphrase: 'test-pass', development: true }), { reason: 'r' });
+      const [a, b] = await Promise.all([thread.sealDecision(doc, { reason: 'r' }), thread.sealDecision(doc, { reason: 'r' })]);
+      expect(a.pdf).toBeInstanceOf(Uint8Array);
+      expect(Buffer.from(a.pdf).equals(Buffer.from(inline.pdf))).toBe(true);
+      expect(b.sha256).toBe(inline.sha256);
+      expect(a.certificateFingerprintSha256).toBe(inline.certificateFingerprintSha256);
+      const err = await broken.sealDecision(doc).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SealError);
+      expect((err as SealError).code).toBe('bad_passphrase');
+    } finally {
+      await thread.close();
+      await broken.close();
+    }
+    await expect(thread.sealDecision(doc)).rejects.toThrow(/closed/);
+  }, 30_000);
 });
