@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../lib/db/client.js';
 import type { Logger } from '../lib/logger.js';
 import { apiKeyAuth } from './auth/authenticate.js';
+import { apiKeyAuthenticator } from '../lib/identity.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
 import { systemRoutes } from './routes/system.js';
 import { caseRoutes } from './routes/cases.js';
@@ -29,6 +30,8 @@ export interface AppDeps {
   extraRouters?: ((deps: AppDeps) => Router)[];
   /** Authenticators that may set req.identity before API keys are looked at (e.g. session cookies). */
   authenticators?: ((deps: AppDeps) => express.RequestHandler)[];
+  /** How long a valid API key's identity is remembered (API_KEY_CACHE_SECONDS); unset or 0: looked up every request. */
+  apiKeyCacheMs?: number;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -46,7 +49,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '15mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   for (const a of deps.authenticators ?? []) app.use(a(deps));
-  app.use(apiKeyAuth(deps.db));
+  app.use(apiKeyAuth(apiKeyAuthenticator(deps.db, { ttlMs: deps.apiKeyCacheMs ?? 0 })));
   app.use(systemRoutes(deps));
   for (const r of deps.extraRouters ?? []) app.use(r(deps));
   app.use(caseRoutes(deps));

@@ -46,6 +46,8 @@ export const apiEnv = commonEnv.extend({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Send cookies with the Secure flag. Defaults to true unless in the embedded mode. */
   COOKIE_SECURE: bool.optional(),
+  /** Seconds a valid API key's identity is remembered between requests (0: look it up on every request). */
+  API_KEY_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
 });
 
 export const workerEnv = commonEnv.extend({

@@ -41,8 +41,54 @@ export async function createApiKey(db: Db, personId: string, name: string): Prom
 
 export async function identityFromApiKey(db: Db, key: string): Promise<Identity | null> {
   if (!key.startsWith(API_KEY_PREFIX)) return null;
-  // The key, its person and their roles in one query (every API request authenticates).
-  const row = await db.apiKey.findUnique({ where: { keyHash: sha256Hex(key) }, include: { person: { include: withRoles } } });
+  return lookUpApiKey(db, sha256Hex(key));
+}
+
+async function lookUpApiKey(db: Db, keyHash: string): Promise<Identity | null> {
+  // The key, its person and their roles in one query.
+  const row = await db.apiKey.findUnique({ where: { keyHash }, include: { person: { include: withRoles } } });
   if (!row || row.revokedAt) return null;
   return toIdentity(row.person, 'api');
+}
+
+export interface ApiKeyAuthenticator {
+  identify(key: string): Promise<Identity | null>;
+  /** Forgets every remembered key (after revoking a key or changing someone's roles in this process). */
+  forget(): void;
+}
+
+/**
+ * Every API request authenticates; a client sending many requests in a row would otherwise cost one query each.
+ * A valid key's identity is remembered for `ttlMs` (0: never) — so a key revoked, or a role changed, directly in
+ * the database takes up to that long to take effect in a running process. Unknown and revoked keys are never
+ * remembered, and concurrent requests with the same key share one lookup.
+ */
+export function apiKeyAuthenticator(db: Db, opts: { ttlMs: number; maxEntries?: number; now?: () => number }): ApiKeyAuthenticator {
+  const now = opts.now ?? (() => Date.now());
+  const maxEntries = opts.maxEntries ?? 1000;
+  const remembered = new Map<string, { identity: Promise<Identity | null>; until: number }>();
+  return {
+    async identify(key) {
+      if (!key.startsWith(API_KEY_PREFIX)) return null;
+      const keyHash = sha256Hex(key);
+      if (opts.ttlMs <= 0) return lookUpApiKey(db, keyHash);
+      const t = now();
+      const hit = remembered.get(keyHash);
+      if (hit && hit.until > t) return hit.identity;
+      remembered.delete(keyHash);
+      const identity = lookUpApiKey(db, keyHash);
+      remembered.set(keyHash, { identity, until: t + opts.ttlMs });
+      // Oldest first: a Map iterates in insertion order.
+      if (remembered.size > maxEntries) remembered.delete(remembered.keys().next().value!);
+      const found = await identity.catch((err: unknown) => {
+        remembered.delete(keyHash);
+        throw err;
+      });
+      if (!found && remembered.get(keyHash)?.identity === identity) remembered.delete(keyHash);
+      return found;
+    },
+    forget() {
+      remembered.clear();
+    },
+  };
 }

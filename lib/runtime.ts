@@ -32,7 +32,7 @@ export async function loadSealer(env: CommonEnv): Promise<Sealer> {
 }
 
 export interface RuntimeOptions {
-  env: CommonEnv & { PORT?: number; HOST?: string; WORKER_MAX_ACTIVITIES?: number; COOKIE_SECURE?: boolean };
+  env: CommonEnv & { PORT?: number; HOST?: string; WORKER_MAX_ACTIVITIES?: number; COOKIE_SECURE?: boolean; API_KEY_CACHE_SECONDS?: number };
   databaseUrl: string;
   temporalAddress: string;
   logger: Logger;
@@ -141,6 +141,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       },
       embedded: opts.embedded,
       sealer,
+      apiKeyCacheMs: (env.API_KEY_CACHE_SECONDS ?? 0) * 1000,
       ...webLayer({ mailer, cookieSecure: env.COOKIE_SECURE ?? !opts.embedded }),
     });
     server = await new Promise<Server>((resolve, reject) => {

@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
-import type { Db } from '../../lib/db/client.js';
 import { AppError } from '../../lib/errors.js';
-import { identityFromApiKey, type Identity } from '../../lib/identity.js';
+import type { ApiKeyAuthenticator, Identity } from '../../lib/identity.js';
 import { csrfError } from '../../web/http.js';
 
 declare module 'express-serve-static-core' {
@@ -11,14 +10,14 @@ declare module 'express-serve-static-core' {
 }
 
 /** Resolves `Authorization: Bearer <api key>` into req.identity; other authenticators (sessions) run before it. */
-export function apiKeyAuth(db: Db): RequestHandler {
+export function apiKeyAuth(keys: ApiKeyAuthenticator): RequestHandler {
   return async (req, _res, next) => {
     if (req.identity) return next();
     const header = req.get('authorization');
     if (!header) return next();
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) return next(new AppError('unauthenticated', 'The Authorization header must be "Bearer <api key>".'));
-    const identity = await identityFromApiKey(db, m[1]!);
+    const identity = await keys.identify(m[1]!);
     if (!identity) return next(new AppError('unauthenticated', 'This API key is not valid or has been revoked.'));
     req.identity = identity;
     next();
