@@ -41,35 +41,43 @@ export interface NotifyDeps {
   issueLink?: LinkIssuer;
 }
 
+/** What one notification needs of the database, in one query: the case's title and institution, the recipients'
+ *  locales, and which of their messages a retried activity already sent. */
+async function readContext(db: Db, caseId: string, emails: string[], keys: string[]) {
+  const rows = await db.$queryRaw<{ id: string; title: string; institutionId: string; institutionName: string; locales: { email: string; locale: string | null }[]; sent: string[] }[]>`
+    SELECT c."id", c."title", c."institutionId", i."name" AS "institutionName",
+      COALESCE((SELECT json_agg(json_build_object('email', p."email", 'locale', p."locale")) FROM "Person" p WHERE p."email" = ANY(${emails}::text[])), '[]'::json) AS "locales",
+      COALESCE((SELECT array_agg(o."idempotencyKey") FROM "OutboxMessage" o WHERE o."idempotencyKey" = ANY(${keys}::text[]) AND o."sentAt" IS NOT NULL), '{}'::text[]) AS "sent"
+    FROM "Case" c JOIN "Institution" i ON i."id" = c."institutionId"
+    WHERE c."id" = ${caseId}`;
+  return rows[0];
+}
+
 export async function sendNotifications(deps: NotifyDeps, n: NotifyInput): Promise<{ sent: number; duplicates: number }> {
-  const c = await deps.db.case.findUnique({ where: { id: n.caseId }, include: { institution: true } });
-  if (!c) return { sent: 0, duplicates: 0 };
-  const caseUrl = `${deps.publicUrl}/cases/${encodeURIComponent(c.id)}`;
-  let sent = 0;
-  let duplicates = 0;
   let recipients = n.recipients;
   if (n.kind === 'outcome') {
     // The outcome goes to the submitter and to the institution's leadership and IRO.
     const staff = await deps.db.membership.findMany({
-      where: { institutionId: c.institutionId, role: { in: ['leadership', 'iro'] } },
+      where: { institution: { cases: { some: { id: n.caseId } } }, role: { in: ['leadership', 'iro'] } },
       include: { person: true },
     });
     const seen = new Set(recipients.map((r) => r.email.toLowerCase()));
     recipients = [...recipients, ...staff.filter((m) => !seen.has(m.person.email.toLowerCase()) && seen.add(m.person.email.toLowerCase())).map((m) => ({ id: m.person.id, email: m.person.email, name: m.person.name }))];
   }
+  const keyOf = (r: ResolvedPerson) => `${n.key}/${r.email.toLowerCase()}`;
+  const ctx = await readContext(deps.db, n.caseId, recipients.map((r) => r.email), recipients.map(keyOf));
+  if (!ctx) return { sent: 0, duplicates: 0 };
+  const c = { id: ctx.id, title: ctx.title, institution: { name: ctx.institutionName } };
+  const caseUrl = `${deps.publicUrl}/cases/${encodeURIComponent(c.id)}`;
+  let sent = 0;
+  let duplicates = 0;
   // Each recipient reads the email in their own locale (people without an account: English).
-  const known = await deps.db.person.findMany({ where: { email: { in: recipients.map((r) => r.email) } }, select: { email: true, locale: true } });
   const localeOf = (email: string): Locale => {
-    const l = known.find((p) => p.email.toLowerCase() === email.toLowerCase())?.locale;
+    const l = ctx.locales.find((p) => p.email.toLowerCase() === email.toLowerCase())?.locale;
     return l && (locales as readonly string[]).includes(l) ? (l as Locale) : 'en';
   };
-  // What a retried activity already sent (one read for all recipients).
-  const keyOf = (r: ResolvedPerson) => `${n.key}/${r.email.toLowerCase()}`;
-  const sentBefore = await deps.db.outboxMessage.findMany({
-    where: { idempotencyKey: { in: recipients.map(keyOf) }, sentAt: { not: null } },
-    select: { idempotencyKey: true },
-  });
-  const alreadySent = new Set(sentBefore.map((o) => o.idempotencyKey));
+  // What a retried activity already sent.
+  const alreadySent = new Set(ctx.sent);
   for (const r of recipients) {
     const m = messagesFor(localeOf(r.email));
     const step = n.stepName ?? m['email.stepFallback'];
