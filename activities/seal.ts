@@ -28,9 +28,18 @@ export async function sealCaseDecision(deps: { db: Db; sealer: Sealer; sealThrea
   const existing = await deps.db.sealedDocument.findUnique({ where: { decisionKey }, select: { id: true, sha256: true } });
   if (existing) return { sealedId: existing.id, sha256: existing.sha256, created: false };
 
-  const c = await deps.db.case.findUniqueOrThrow({ where: { id: input.caseId }, include: { institution: true } });
-  const version = await deps.db.documentVersion.findFirst({ where: { caseId: c.id, sha256: input.documentSha256 } });
-  const events = await deps.db.auditEvent.findMany({ where: { caseId: c.id }, orderBy: { seq: 'asc' } });
+  // What the PDF shows, read at once: the case with its institution and the decided version, its audit events,
+  // MoEYS, and the audit chain's head.
+  const [c, events, moeys, headHash] = await Promise.all([
+    deps.db.case.findUniqueOrThrow({
+      where: { id: input.caseId },
+      include: { institution: true, documents: { where: { sha256: input.documentSha256 }, select: { fileName: true }, take: 1 } },
+    }),
+    deps.db.auditEvent.findMany({ where: { caseId: input.caseId }, orderBy: { seq: 'asc' } }),
+    deps.db.institution.findUnique({ where: { code: 'MOEYS' } }),
+    auditHead(deps.db),
+  ]);
+  const version = c.documents[0];
   const emails = [...new Set(events.map((e) => e.actor).filter((a): a is string => !!a))];
   const people = await deps.db.person.findMany({
     where: { email: { in: emails } },
@@ -54,11 +63,9 @@ export async function sealCaseDecision(deps: { db: Db; sealer: Sealer; sealThrea
         via: viaOf(p.via),
       };
     });
-  const moeys = await deps.db.institution.findUnique({ where: { code: 'MOEYS' } });
   // MoEYS decides strategies and the progress reports on them; a report's PDF names the strategy it reports on.
   const decidedByMoeys = c.type === 'strategy' || c.type === 'strategy_report';
   const title = c.type === 'strategy_report' ? await reportTitle(deps.db, c.title, c.fields) : c.title;
-  const headHash = await auditHead(deps.db);
   const sealedAt = input.at;
   // Rendering and sealing are CPU work: on the seal thread when the process has one.
   const seal = (doc: DecisionDocument, o: SealDecisionOptions) => (deps.sealThread ? deps.sealThread.sealDecision(doc, o) : sealDecision(doc, deps.sealer, o));
@@ -84,20 +91,26 @@ export async function sealCaseDecision(deps: { db: Db; sealer: Sealer; sealThrea
     },
     { reason: `Decision ${input.outcome} on case ${c.id}` },
   );
-  const row = await deps.db.sealedDocument.upsert({
-    where: { decisionKey },
-    create: {
-      caseId: c.id,
-      decisionKey,
-      outcome: input.outcome,
-      sha256: sealed.sha256,
-      approvedSha256: input.documentSha256,
-      auditHeadHash: headHash,
-      bytes: new Uint8Array(sealed.pdf),
-    },
-    update: {},
-  });
-  return { sealedId: row.id, sha256: row.sha256, created: true };
+  try {
+    const row = await deps.db.sealedDocument.create({
+      data: {
+        caseId: c.id,
+        decisionKey,
+        outcome: input.outcome,
+        sha256: sealed.sha256,
+        approvedSha256: input.documentSha256,
+        auditHeadHash: headHash,
+        bytes: new Uint8Array(sealed.pdf),
+      },
+      select: { id: true, sha256: true },
+    });
+    return { sealedId: row.id, sha256: row.sha256, created: true };
+  } catch (err) {
+    // A concurrent attempt stored it first: theirs is the decision's PDF.
+    if ((err as { code?: string }).code !== 'P2002') throw err;
+    const row = await deps.db.sealedDocument.findUniqueOrThrow({ where: { decisionKey }, select: { id: true, sha256: true } });
+    return { sealedId: row.id, sha256: row.sha256, created: false };
+  }
 }
 
 /** "Mid-period progress report: <strategy title>" (the case's own title when the strategy cannot be found). */

@@ -1,0 +1,56 @@
+// The sealDecision activity against a real database: what the PDF is built from, one PDF per decision however often
+// (and however concurrently) the activity runs.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendAuditEvents } from '../../activities/audit.js';
+import { createDevCertificateP12, createSealer, verifySealedPdf, type Sealer } from '../../activities/pdf/index.js';
+import { sealCaseDecision } from '../../activities/seal.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+
+let t: TestDb;
+let sealer: Sealer;
+const SHA = 'a'.repeat(64);
+beforeAll(async () => {
+  t = await createTestDb();
+  sealer = createSealer({ p12: createDevCertificateP12({ passphrase: 'pw' }), passphrase: 'pw', development: true });
+  const rupp = await t.db.institution.findUniqueOrThrow({ where: { code: 'RUPP' } });
+  await t.db.case.create({
+    data: {
+      id: 'seal-1',
+      type: 'strategy',
+      institutionId: rupp.id,
+      title: 'RUPP internationalisation strategy',
+      workflowId: 'seal-1',
+      policyKey: 'strategy-default',
+      policyVersion: 1,
+      documents: { create: { version: 1, sha256: SHA, fileName: 'strategy.pdf', mimeType: 'application/pdf', size: 3 } },
+    },
+  });
+  await appendAuditEvents(t.db, [
+    { idempotencyKey: 'seal-1/event/0', caseId: 'seal-1', type: 'submitted', actor: 'rector@demo.rupp.edu.kh', payload: {} },
+    { idempotencyKey: 'seal-1/event/1', caseId: 'seal-1', type: 'approved', actor: 'iro@demo.rupp.edu.kh', payload: { stepId: 'iro_check', comment: 'Complete.' } },
+  ]);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const input = { caseId: 'seal-1', outcome: 'approved' as const, at: '2026-11-29T05:00:00.000Z', documentSha256: SHA, documentVersion: 1 };
+
+describe('sealDecision activity', () => {
+  it('stores one sealed PDF per decision, also when attempts run at once or again later', async () => {
+    const deps = { db: t.db, sealer, publicUrl: 'http://localhost:3000' };
+    const [a, b] = await Promise.all([sealCaseDecision(deps, input), sealCaseDecision(deps, input)]);
+    expect(a.sealedId).toBe(b.sealedId);
+    expect([a.created, b.created].filter(Boolean).length).toBeGreaterThanOrEqual(1);
+    const again = await sealCaseDecision(deps, input);
+    expect(again).toEqual({ sealedId: a.sealedId, sha256: a.sha256, created: false });
+    const rows = await t.db.sealedDocument.findMany({ where: { caseId: 'seal-1' } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ outcome: 'approved', approvedSha256: SHA, sha256: a.sha256 });
+
+    const pdf = Buffer.from(rows[0]!.bytes);
+    const text = pdf.toString('latin1');
+    expect(text).toContain('seal-1');
+    expect(verifySealedPdf(pdf, [sealer.certificate])).toMatchObject({ ok: true, byteRangeCoversWholeFile: true });
+  });
+});
