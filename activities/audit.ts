@@ -79,13 +79,19 @@ function auditContent(input: AuditInput) {
  * chains the rest, hashing exactly as auditHash() does. The lock is held for that statement only. A retried batch
  * appends only what is missing.
  */
+/** The argument of the `audit_append` database function: each event with its canonical JSON (what is hashed). */
+export function auditBatch(events: AuditInput[]): string {
+  return JSON.stringify(
+    events.map((e) => {
+      const content = auditContent(e);
+      return { ...content, createdAt: content.createdAt.toISOString(), canonical: auditCanonical(content) };
+    }),
+  );
+}
+
 export async function appendAuditEvents(db: DbTx, events: AuditInput[]): Promise<{ appended: number }> {
   if (events.length === 0) return { appended: 0 };
-  const batch = events.map((e) => {
-    const content = auditContent(e);
-    return { ...content, createdAt: content.createdAt.toISOString(), canonical: auditCanonical(content) };
-  });
-  const [row] = await db.$queryRaw<{ appended: number }[]>`SELECT "audit_append"(${JSON.stringify(batch)}::jsonb) AS "appended"`;
+  const [row] = await db.$queryRaw<{ appended: number }[]>`SELECT "audit_append"(${auditBatch(events)}::jsonb) AS "appended"`;
   return { appended: Number(row?.appended ?? 0) };
 }
 

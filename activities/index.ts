@@ -8,7 +8,7 @@ import { resolveAssigneeSpecs, type AssigneeSpec, type ResolvedPerson } from './
 import type { Mailer } from './mailer.js';
 import { sendNotifications, type LinkIssuer, type NotifyInput } from './notify.js';
 import { progressReminder, type ProgressReminderInput, type ProgressReminderStatus } from './progress.js';
-import { projectCase, type ProjectionInput } from './projection.js';
+import { projectCase, recordTransition, type ProjectionInput } from './projection.js';
 import { sealCaseDecision, type SealInput, type SealResult } from './seal.js';
 import type { Sealer, SealThread } from './pdf/index.js';
 
@@ -51,15 +51,8 @@ export const createActivities = (deps: ActivityDeps) => ({
     return appendAuditEvents(deps.db, events);
   },
 
-  /**
-   * A transition's projection and its audit events: one statement each, neither holding a lock across round trips
-   * (with the embedded PGlite, an open transaction holds the whole database). Idempotent: a monotonic projection
-   * sequence, keyed audit rows.
-   */
   async record(r: { audit: AuditInput[]; projection: ProjectionInput }): Promise<{ appended: number; applied: boolean }> {
-    const { applied } = await projectCase(deps.db, r.projection);
-    const { appended } = await appendAuditEvents(deps.db, r.audit);
-    return { appended, applied };
+    return recordTransition(deps.db, r);
   },
 
   async sealDecision(input: SealInput): Promise<SealResult> {
