@@ -1,7 +1,7 @@
 // The approval engine: a pure, deterministic state machine over a policy snapshot. The workflow feeds it
 // commands (from Updates), resolved assignees (from an activity) and the time (Temporal's clock), and runs the
 // effects it returns. No I/O, no clock, no randomness: every function takes `now` and returns a new state.
-import { evaluateCondition } from '../routing/conditions.js';
+import { evaluateCondition } from '../routing/evaluate.js';
 import type { Policy, Step } from '../routing/policy.js';
 import { addDuration, nextWorkingTime } from '../time/calendar.js';
 import type {
