@@ -6,7 +6,7 @@ import { AppError } from '../../lib/errors.js';
 import type { Identity } from '../../lib/identity.js';
 import { canReadCase, type CaseAccessView } from '../../lib/authz.js';
 import type { CaseType } from '../../domain/case-types.js';
-import { stateQuery, type CaseView } from '../../workflows/approval/messages.js';
+import { stateQuery, type CaseView, type CommandResult } from '../../workflows/approval/messages.js';
 import { toViewer } from './viewer.js';
 
 export interface GetCaseOptions {
@@ -18,11 +18,12 @@ export interface GetCaseOptions {
   onQueryError?: (err: unknown) => void;
 }
 
+const participantsOf = (view: CaseView): string[] => view.stages.flatMap((s) => s.steps.flatMap((st) => st.assignees.map((a) => a.email.toLowerCase())));
+
 /** Everyone the workflow has assigned so far (the DB projection may lag a moment behind the workflow). */
 async function liveParticipants(temporal: Client, workflowId: string): Promise<string[]> {
   try {
-    const view = await temporal.workflow.getHandle(workflowId).query(stateQuery, undefined);
-    return view.stages.flatMap((s) => s.steps.flatMap((st) => st.assignees.map((a) => a.email.toLowerCase())));
+    return participantsOf(await temporal.workflow.getHandle(workflowId).query(stateQuery, undefined));
   } catch {
     return [];
   }
@@ -38,6 +39,8 @@ async function assertReadable(
   identity: Identity,
   row: { institution: { code: string }; type: CaseType; assignees: string[]; createdById: string | null; workflowId: string },
   temporal?: Client,
+  /** The workflow's participants when the caller already asked it. */
+  live?: () => Promise<string[]>,
 ): Promise<void> {
   const access: CaseAccessView = { institution: row.institution.code, type: row.type, participants: row.assignees };
   if (canReadCase(identity, access)) return;
@@ -47,18 +50,22 @@ async function assertReadable(
     if (canReadCase(identity, access)) return;
   }
   // Just assigned? The workflow knows before the projection does.
-  const live = temporal ? await liveParticipants(temporal, row.workflowId) : [];
-  if (!live.length || !canReadCase(identity, { ...access, participants: live })) throw new AppError('not_found', 'No such case, or you may not see it.');
+  const participants = live ? await live() : temporal ? await liveParticipants(temporal, row.workflowId) : [];
+  if (!participants.length || !canReadCase(identity, { ...access, participants })) throw new AppError('not_found', 'No such case, or you may not see it.');
 }
 
-export async function loadReadableCase(db: Db, identity: Identity, caseId: string, temporal?: Client) {
-  const row = await db.case.findUnique({
+function readCaseRow(db: Db, caseId: string) {
+  return db.case.findUnique({
     where: { id: caseId },
     include: {
       institution: { select: { code: true, name: true } },
       documents: { orderBy: { version: 'asc' }, select: { version: true, sha256: true, fileName: true, mimeType: true, size: true, createdAt: true } },
     },
   });
+}
+
+export async function loadReadableCase(db: Db, identity: Identity, caseId: string, temporal?: Client) {
+  const row = await readCaseRow(db, caseId);
   // Not found and not allowed look the same: a case's existence is not revealed to outsiders.
   if (!row) throw new AppError('not_found', 'No such case, or you may not see it.');
   await assertReadable(db, identity, row, temporal);
@@ -79,12 +86,45 @@ export async function loadCaseForCommand(db: Db, identity: Identity, caseId: str
   return row;
 }
 
+/**
+ * Sends a command (decision, delegation, reassignment, withdrawal) straight to the case's workflow: its validator
+ * only accepts an actor who may act on the case, and such an actor may read it, so the case row is read only when
+ * the command fails — then an outsider learns no more than "no such case" (404), and others get the rejection.
+ */
+export async function runCaseCommand(
+  db: Db,
+  identity: Identity,
+  caseId: string,
+  temporal: Client,
+  send: (workflowId: string) => Promise<CommandResult>,
+): Promise<CommandResult> {
+  try {
+    // A case's workflow id is its id (create-case.ts); a row saying otherwise is retried below.
+    return await send(caseId);
+  } catch (err) {
+    const row = await loadCaseForCommand(db, identity, caseId, temporal);
+    if (row.workflowId !== caseId) return send(row.workflowId);
+    throw err;
+  }
+}
+
 export async function getCase(opts: GetCaseOptions) {
-  const row = await loadReadableCase(opts.db, opts.identity, opts.caseId, opts.temporal);
+  // The row and the workflow's state are asked for at once (a case's workflow id is its id, see create-case.ts);
+  // the state is shown only once the row says the caller may read the case.
+  const ask = (workflowId: string) => opts.temporal.workflow.getHandle(workflowId).query(stateQuery, toViewer(opts.identity));
+  let asked = ask(opts.caseId);
+  asked.catch(() => undefined);
+  const row = await readCaseRow(opts.db, opts.caseId);
+  if (!row) throw new AppError('not_found', 'No such case, or you may not see it.');
+  if (row.workflowId !== opts.caseId) {
+    asked = ask(row.workflowId);
+    asked.catch(() => undefined);
+  }
+  await assertReadable(opts.db, opts.identity, row, opts.temporal, () => asked.then(participantsOf, () => []));
   let state: CaseView | null = null;
   let stateSource: 'workflow' | 'projection' = 'workflow';
   try {
-    state = await opts.temporal.workflow.getHandle(row.workflowId).query(stateQuery, toViewer(opts.identity));
+    state = await asked;
   } catch (err) {
     // The workflow may have closed and aged out of Temporal's retention, or its worker may be too busy to answer
     // the query in time (a case that was just started): the projection still tells the story.

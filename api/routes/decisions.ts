@@ -6,7 +6,8 @@ import { requireIdentity } from '../auth/authenticate.js';
 import type { AppDeps } from '../app.js';
 import { caseIdParams } from '../cases/schemas.js';
 import { decisionBody, delegateBody, reassignBody, resubmitBody, withdrawBody } from '../cases/command-schemas.js';
-import { loadCaseForCommand } from '../cases/get-case.js';
+import { loadCaseForCommand, runCaseCommand } from '../cases/get-case.js';
+import type { EngineCommand } from '../../workflows/approval/messages.js';
 import { runCommand } from '../cases/run-command.js';
 import { resubmitCase } from '../cases/resubmit-case.js';
 import { toCommand } from '../cases/to-command.js';
@@ -23,31 +24,27 @@ const errors = {
 export function decisionRoutes(deps: AppDeps): Router {
   const r = Router();
 
-  const op = <B extends import('zod').ZodType>(
-    path: string,
-    summary: string,
-    body: B,
-    handler: (args: { req: Request; body: import('zod').infer<B>; caseRow: Awaited<ReturnType<typeof loadCaseForCommand>> }) => Promise<unknown>,
-  ) =>
-    route(r, { method: 'post', path, summary, tag: 'decisions', params: caseIdParams, body, responses: { 200: { description: 'the result of the operation' }, ...errors } }, async ({ params, body: b }, req) => {
-      const caseRow = await loadCaseForCommand(deps.db, requireIdentity(req), params.id, deps.temporal);
-      return handler({ req, body: b, caseRow });
+  const spec = <B extends import('zod').ZodType>(path: string, summary: string, body: B) =>
+    ({ method: 'post', path, summary, tag: 'decisions', params: caseIdParams, body, responses: { 200: { description: 'the result of the operation' }, ...errors } }) as const;
+
+  /** A command for the workflow alone: no case read unless it is refused (see runCaseCommand). */
+  const command = <B extends import('zod').ZodType<{ requestId?: string }>>(path: string, summary: string, body: B, toEngine: (body: import('zod').infer<B>) => EngineCommand) =>
+    route(r, spec(path, summary, body), async ({ params, body: b }, req) => {
+      const identity = requireIdentity(req);
+      const cmd = toEngine(b);
+      return runCaseCommand(deps.db, identity, params.id, deps.temporal, (workflowId) =>
+        runCommand({ temporal: deps.temporal, workflowId, identity, command: cmd, requestId: requestIdOf(req, b) }),
+      );
     });
 
-  op('/cases/:id/decisions', 'Approve, reject (final) or send back an open step, on the document version named by its SHA-256.', decisionBody, ({ req, body, caseRow }) =>
-    runCommand({ temporal: deps.temporal, workflowId: caseRow.workflowId, identity: requireIdentity(req), command: toCommand(body), requestId: requestIdOf(req, body) }),
-  );
-  op('/cases/:id/delegate', 'Hand my assignment on a step to another person (audited; shown in the case state).', delegateBody, ({ req, body, caseRow }) =>
-    runCommand({ temporal: deps.temporal, workflowId: caseRow.workflowId, identity: requireIdentity(req), command: toCommand({ action: 'delegate', ...body }), requestId: requestIdOf(req, body) }),
-  );
-  op('/cases/:id/reassign', "Replace an assignee of a step (an administrator of the case's institution).", reassignBody, ({ req, body, caseRow }) =>
-    runCommand({ temporal: deps.temporal, workflowId: caseRow.workflowId, identity: requireIdentity(req), command: toCommand({ action: 'reassign', ...body }), requestId: requestIdOf(req, body) }),
-  );
-  op('/cases/:id/withdraw', 'Withdraw the case (its submitter).', withdrawBody, ({ req, body, caseRow }) =>
-    runCommand({ temporal: deps.temporal, workflowId: caseRow.workflowId, identity: requireIdentity(req), command: toCommand({ action: 'withdraw', ...body }), requestId: requestIdOf(req, body) }),
-  );
-  op('/cases/:id/resubmit', 'Resubmit after a send back with a new document version and/or fields: approvals of the old version become void.', resubmitBody, ({ req, body, caseRow }) =>
-    resubmitCase({ db: deps.db, temporal: deps.temporal, identity: requireIdentity(req), caseRow, input: body, requestId: requestIdOf(req, body) }),
-  );
+  command('/cases/:id/decisions', 'Approve, reject (final) or send back an open step, on the document version named by its SHA-256.', decisionBody, (body) => toCommand(body));
+  command('/cases/:id/delegate', 'Hand my assignment on a step to another person (audited; shown in the case state).', delegateBody, (body) => toCommand({ action: 'delegate', ...body }));
+  command('/cases/:id/reassign', "Replace an assignee of a step (an administrator of the case's institution).", reassignBody, (body) => toCommand({ action: 'reassign', ...body }));
+  command('/cases/:id/withdraw', 'Withdraw the case (its submitter).', withdrawBody, (body) => toCommand({ action: 'withdraw', ...body }));
+  // A resubmission stores a new document version first: it needs the case row.
+  route(r, spec('/cases/:id/resubmit', 'Resubmit after a send back with a new document version and/or fields: approvals of the old version become void.', resubmitBody), async ({ params, body }, req) => {
+    const caseRow = await loadCaseForCommand(deps.db, requireIdentity(req), params.id, deps.temporal);
+    return resubmitCase({ db: deps.db, temporal: deps.temporal, identity: requireIdentity(req), caseRow, input: body, requestId: requestIdOf(req, body) });
+  });
   return r;
 }
