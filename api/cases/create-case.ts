@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
 import type { Db } from '../../lib/db/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import { AppError } from '../../lib/errors.js';
 import type { Identity } from '../../lib/identity.js';
 import { canCreateCase } from '../../lib/authz.js';
@@ -60,35 +61,19 @@ export async function createCase(opts: CreateCaseOptions) {
       })();
   const sha256 = sha256Hex(document.bytes);
 
-  await db.$transaction(async (tx) => {
-    await tx.case.create({
-      data: {
-        id: caseId,
-        type: input.type,
-        institutionId: institution.id,
-        title: input.title,
-        workflowId: caseId,
-        fields: fields as object,
-        policyKey: policy.key,
-        policyVersion: policy.version,
-        createdById: identity.personId,
-        assignees: [identity.email.toLowerCase()],
-      },
-    });
-    await tx.documentVersion.create({
-      data: {
-        caseId,
-        version: 1,
-        sha256,
-        fileName: document.fileName,
-        mimeType: document.mimeType,
-        size: document.bytes.length,
-        content: new Uint8Array(document.bytes),
-        fields: fields as object,
-        authorId: identity.personId,
-      },
-    });
-  });
+  // The case and its first version in one statement (no transaction held open across round trips).
+  const at = Prisma.sql`(${new Date().toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+  const fieldsJson = JSON.stringify(fields);
+  await db.$executeRaw`
+    WITH "c" AS (
+      INSERT INTO "Case" ("id", "type", "institutionId", "title", "workflowId", "fields", "policyKey", "policyVersion", "createdById", "assignees", "createdAt", "updatedAt")
+      VALUES (${caseId}, ${input.type}::"CaseType", ${institution.id}, ${input.title}, ${caseId}, ${fieldsJson}::jsonb, ${policy.key}, ${policy.version}::int,
+              ${identity.personId}, ${[identity.email.toLowerCase()]}::text[], ${at}, ${at})
+      RETURNING "id")
+    INSERT INTO "DocumentVersion" ("id", "caseId", "version", "sha256", "fileName", "mimeType", "size", "content", "fields", "authorId", "createdAt")
+    SELECT ${randomUUID()}, "c"."id", 1, ${sha256}, ${document.fileName}, ${document.mimeType}, ${document.bytes.length}::int, ${new Uint8Array(document.bytes)},
+           ${fieldsJson}::jsonb, ${identity.personId}, ${at}
+    FROM "c"`;
 
   const workflowInput: ApprovalInput = {
     caseId,

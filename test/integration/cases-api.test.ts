@@ -1,4 +1,5 @@
 // API → Temporal dev server → worker → activities → database → API, with nothing mocked.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 import { demoStrategyFields } from '../support/strategy-fields.js';
@@ -86,6 +87,14 @@ describe('cases API over the real engine', () => {
     }, { what: 'projection' });
     expect(row.openAssignees).toContain(IRO);
     expect(row.currentStage).toBeTruthy();
+    // What the create statement stored: the row, its first version (the fields as the approved document), in UTC.
+    expect(row).toMatchObject({ type: 'strategy', title: 'RUPP internationalisation strategy 2026–2030', workflowId: created.id, policyKey: expect.any(String), policyVersion: expect.any(Number) });
+    expect(Math.abs(row.createdAt.getTime() - Date.now())).toBeLessThan(120_000);
+    expect((row.fields as { period?: unknown }).period).toEqual(demoStrategyFields().period);
+    const version = await h.t.db.documentVersion.findFirstOrThrow({ where: { caseId: created.id } });
+    expect(version).toMatchObject({ version: 1, sha256: created.documents[0]!.sha256, fileName: 'fields.json', mimeType: 'application/json' });
+    expect(createHash('sha256').update(version.content!).digest('hex')).toBe(version.sha256);
+    expect(version.size).toBe(version.content!.length);
     const audit = await h.t.db.auditEvent.findMany({ where: { caseId: created.id } });
     expect(audit.length).toBeGreaterThan(0);
     const mail = await waitFor(() => h.t.db.outboxMessage.findMany({ where: { caseId: created.id, kind: 'task' } }).then((m) => (m.length ? m : null)), { what: 'task email' });
