@@ -73,12 +73,6 @@ function auditContent(input: AuditInput) {
   };
 }
 
-/**
- * Appends a batch of events in order with one statement: the database function "audit_append" (migration
- * 20261129020000_audit_append) takes the advisory lock, reads the chain's head, skips keys already written and
- * chains the rest, hashing exactly as auditHash() does. The lock is held for that statement only. A retried batch
- * appends only what is missing.
- */
 /** The argument of the `audit_append` database function: each event with its canonical JSON (what is hashed). */
 export function auditBatch(events: AuditInput[]): string {
   return JSON.stringify(
@@ -89,6 +83,12 @@ export function auditBatch(events: AuditInput[]): string {
   );
 }
 
+/**
+ * Appends a batch of events in order with one statement: the database function "audit_append" (migration
+ * 20261129020000_audit_append) takes the advisory lock, reads the chain's head, skips keys already written and
+ * chains the rest, hashing exactly as auditHash() does. The lock is held for that statement only. A retried batch
+ * appends only what is missing.
+ */
 export async function appendAuditEvents(db: DbTx, events: AuditInput[]): Promise<{ appended: number }> {
   if (events.length === 0) return { appended: 0 };
   const [row] = await db.$queryRaw<{ appended: number }[]>`SELECT "audit_append"(${auditBatch(events)}::jsonb) AS "appended"`;

@@ -44,8 +44,8 @@ export interface NotifyDeps {
 /** What one notification needs of the database, in one query: the case's title and institution, the recipients'
  *  locales, and which of their messages a retried activity already sent. */
 async function readContext(db: Db, caseId: string, emails: string[], keys: string[]) {
-  const rows = await db.$queryRaw<{ id: string; title: string; institutionId: string; institutionName: string; locales: { email: string; locale: string | null }[]; sent: string[] }[]>`
-    SELECT c."id", c."title", c."institutionId", i."name" AS "institutionName",
+  const rows = await db.$queryRaw<{ id: string; title: string; institutionName: string; locales: { email: string; locale: string | null }[]; sent: string[] }[]>`
+    SELECT c."id", c."title", i."name" AS "institutionName",
       COALESCE((SELECT json_agg(json_build_object('email', p."email", 'locale', p."locale")) FROM "Person" p WHERE p."email" = ANY(${emails}::text[])), '[]'::json) AS "locales",
       COALESCE((SELECT array_agg(o."idempotencyKey") FROM "OutboxMessage" o WHERE o."idempotencyKey" = ANY(${keys}::text[]) AND o."sentAt" IS NOT NULL), '{}'::text[]) AS "sent"
     FROM "Case" c JOIN "Institution" i ON i."id" = c."institutionId"
@@ -65,19 +65,18 @@ export async function sendNotifications(deps: NotifyDeps, n: NotifyInput): Promi
     recipients = [...recipients, ...staff.filter((m) => !seen.has(m.person.email.toLowerCase()) && seen.add(m.person.email.toLowerCase())).map((m) => ({ id: m.person.id, email: m.person.email, name: m.person.name }))];
   }
   const keyOf = (r: ResolvedPerson) => `${n.key}/${r.email.toLowerCase()}`;
-  const ctx = await readContext(deps.db, n.caseId, recipients.map((r) => r.email), recipients.map(keyOf));
-  if (!ctx) return { sent: 0, duplicates: 0 };
-  const c = { id: ctx.id, title: ctx.title, institution: { name: ctx.institutionName } };
+  const c = await readContext(deps.db, n.caseId, recipients.map((r) => r.email), recipients.map(keyOf));
+  if (!c) return { sent: 0, duplicates: 0 };
   const caseUrl = `${deps.publicUrl}/cases/${encodeURIComponent(c.id)}`;
   let sent = 0;
   let duplicates = 0;
   // Each recipient reads the email in their own locale (people without an account: English).
   const localeOf = (email: string): Locale => {
-    const l = ctx.locales.find((p) => p.email.toLowerCase() === email.toLowerCase())?.locale;
+    const l = c.locales.find((p) => p.email.toLowerCase() === email.toLowerCase())?.locale;
     return l && (locales as readonly string[]).includes(l) ? (l as Locale) : 'en';
   };
   // What a retried activity already sent.
-  const alreadySent = new Set(ctx.sent);
+  const alreadySent = new Set(c.sent);
   for (const r of recipients) {
     const m = messagesFor(localeOf(r.email));
     const step = n.stepName ?? m['email.stepFallback'];
@@ -107,13 +106,13 @@ export async function sendNotifications(deps: NotifyDeps, n: NotifyInput): Promi
     const lines = [
       m['email.greeting'](r.name ?? r.email),
       '',
-      m[`email.intro.${n.kind}`](c.title, c.institution.name, step),
+      m[`email.intro.${n.kind}`](c.title, c.institutionName, step),
       ...(n.detail ? ['', n.detail] : []),
       ...(n.dueAt ? ['', m['email.due'](n.dueAt.slice(0, 10))] : []),
       '',
       ...links.map((l) => `${l.label}: ${l.url}`),
       '',
-      m['email.footer.case'](c.id, c.institution.name),
+      m['email.footer.case'](c.id, c.institutionName),
       `${m['app.name']} — ${m['app.tagline']}`,
     ];
     const res = await deps.mailer.send({

@@ -39,11 +39,6 @@ export async function createApiKey(db: Db, personId: string, name: string): Prom
   return { id: row.id, key };
 }
 
-export async function identityFromApiKey(db: Db, key: string): Promise<Identity | null> {
-  if (!key.startsWith(API_KEY_PREFIX)) return null;
-  return lookUpApiKey(db, sha256Hex(key));
-}
-
 async function lookUpApiKey(db: Db, keyHash: string): Promise<Identity | null> {
   // The key, its person and their roles in one query.
   const row = await db.apiKey.findUnique({ where: { keyHash }, include: { person: { include: withRoles } } });

@@ -16,7 +16,7 @@ import { createPrisma, type Db } from './db/client.js';
 import type { CommonEnv } from './env.js';
 import type { Logger } from './logger.js';
 import { connectClient, connectWorkerConnection } from './temporal.js';
-import { createSealer, ensureDevCertificate, startSealThread, type Sealer, type SealerSource, type SealThread } from '../activities/pdf/index.js';
+import { createSealer, ensureDevCertificate, startSealThread, type SealerSource, type SealThread } from '../activities/pdf/index.js';
 
 /** The sealing key's source: SIGNING_P12_PATH, or the development certificate under DATA_DIR (created if missing). */
 export async function readSealerSource(env: CommonEnv): Promise<SealerSource> {
@@ -24,11 +24,6 @@ export async function readSealerSource(env: CommonEnv): Promise<SealerSource> {
   const devPath = path.resolve(env.DATA_DIR, 'dev-signing.p12');
   await ensureDevCertificate(devPath, env.SIGNING_P12_PASSPHRASE);
   return { p12: await readFile(devPath), passphrase: env.SIGNING_P12_PASSPHRASE, development: true };
-}
-
-/** The sealing key, parsed once per process: SIGNING_P12_PATH, or the development certificate under DATA_DIR. */
-export async function loadSealer(env: CommonEnv): Promise<Sealer> {
-  return createSealer(await readSealerSource(env));
 }
 
 export interface RuntimeOptions {

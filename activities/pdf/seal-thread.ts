@@ -1,6 +1,6 @@
 // Render + seal on a worker thread (seal-thread.mjs): pdf-lib's layout and save, the hashing and the CMS signature
 // are CPU work that would otherwise run on the event loop the Temporal worker (and, in the embedded mode, the API)
-// answers on. One thread per process; it parses the .p12 once at start, like loadSealer does on the main thread.
+// answers on. One thread per process; it parses the .p12 once at start, as the runtime does for the main thread.
 // The output is what sealDecision (seal-decision.ts) gives on the main thread: the same bytes for the same input.
 import { Worker } from 'node:worker_threads';
 import type { SealDecisionOptions, SealedDecision } from './seal-decision.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeyAuthenticator, createApiKey, identityFromApiKey } from '../../lib/identity.js';
+import { apiKeyAuthenticator, createApiKey } from '../../lib/identity.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 
 let t: TestDb;
@@ -26,7 +26,7 @@ describe('API keys remembered between requests', () => {
     await revoke(id, new Date());
     now += 4_999;
     expect(await keys.identify(key)).toEqual(first);
-    expect(await identityFromApiKey(t.db, key)).toBeNull();
+    expect(await apiKeyAuthenticator(t.db, { ttlMs: 0 }).identify(key)).toBeNull();
     now += 2;
     expect(await keys.identify(key)).toBeNull();
   });
