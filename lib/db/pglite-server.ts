@@ -86,16 +86,19 @@ export async function startSerialPglite(opts: { dataDir?: string; port: number }
         await lock.acquire();
         holding = true;
       }
+      // The whole exchange in one call (PGlite's main loop reads message after message from the buffer, as a
+      // server reads them from its socket) and its answers in one write: one trip into WASM and one syscall per
+      // statement instead of one per message.
+      const out: Buffer[] = [];
       try {
-        for (const m of messages) {
-          await db.execProtocolRawStream(new Uint8Array(m), {
-            onRawData: (data) => {
-              scanner.feed(data);
-              if (!closed && socket.writable) socket.write(Buffer.from(data));
-            },
-          });
-        }
+        await db.execProtocolRawStream(messages.length === 1 ? messages[0]! : Buffer.concat(messages), {
+          onRawData: (data) => {
+            scanner.feed(data);
+            out.push(Buffer.from(data));
+          },
+        });
       } finally {
+        if (out.length && !closed && socket.writable) socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
         if (endsExchange && scanner.status !== 'T' && scanner.status !== 'E') {
           holding = false;
           lock.release();
