@@ -3,7 +3,19 @@
 // only says what goes where. Rendering is deterministic: the same input gives the same bytes (dates come from
 // sealedAt, font subsets have fixed names), so a retried sealing activity produces the same document.
 import QRCode from 'qrcode';
-import { PDFDocument, PDFHexString, PDFName, type PDFDict } from 'pdf-lib';
+import {
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  concatTransformationMatrix,
+  fill,
+  popGraphicsState,
+  pushGraphicsState,
+  rectangle,
+  setFillingColor,
+  type PDFDict,
+  type PDFOperator,
+} from 'pdf-lib';
 import { embedFaces, Flow, palette, type CellContent, type Para, type PageContext } from './layout.js';
 import { DECISION_MARKER_KEY, type DecisionDocument, type DecisionEntry, type DecisionMarker, type DecisionOutcome, type ProcessType } from './types.js';
 
@@ -84,7 +96,9 @@ const bold = (text: string, size?: number): Para => ({ text, style: { face: 'bol
 function drawQr(ctx: PageContext, text: string, x: number, top: number, size: number): void {
   const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
-  let path = '';
+  // One rectangle per run of dark modules, in module units under one transform (y grows downwards from `top`):
+  // short integer operands, one fill — far less to build and to compress than a path in page coordinates.
+  const ops: PDFOperator[] = [pushGraphicsState(), concatTransformationMatrix(size / n, 0, 0, -size / n, x, top), setFillingColor(palette.ink)];
   for (let r = 0; r < n; r++) {
     for (let c = 0; c < n; ) {
       if (!qr.modules.get(r, c)) {
@@ -93,11 +107,12 @@ function drawQr(ctx: PageContext, text: string, x: number, top: number, size: nu
       }
       let run = 1;
       while (c + run < n && qr.modules.get(r, c + run)) run++;
-      path += `M${c} ${r}h${run}v1h${-run}z`;
+      ops.push(rectangle(c, r, run, 1));
       c += run;
     }
   }
-  ctx.page.drawSvgPath(path, { x, y: top, scale: size / n, color: palette.ink });
+  ops.push(fill(), popGraphicsState());
+  ctx.page.pushOperators(...ops);
 }
 
 /** Builds the decision document in memory (for sealing without a second parse). */

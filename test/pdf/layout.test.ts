@@ -8,7 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DECISION_MARKER_KEY, renderDecisionPdf, type DecisionEntry } from '../../activities/pdf/index.js';
 import { embedFaces, wrapText, type Faces } from '../../activities/pdf/layout.js';
 import { sampleDecision } from '../../activities/pdf/sample-decision.js';
-import { describeWithPoppler, pdftotext } from '../support/poppler.js';
+import jsQR from 'jsqr';
+import { describeWithPoppler, pdfPageGray, pdftotext } from '../support/poppler.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'chain-layout-'));
 const write = (name: string, bytes: Uint8Array) => {
@@ -132,5 +133,21 @@ describeWithPoppler('decision PDF text, read back by pdftotext', () => {
     const prod = pdftotext(write('prod.pdf', await renderDecisionPdf(sampleDecision({ developmentCertificate: false }))));
     expect(dev).toContain(notice);
     expect(prod).not.toContain('development certificate');
+  });
+
+  it('carries one QR code, which a reader decodes to the verification link', async () => {
+    const doc = sampleDecision({ verificationUrl: 'https://chain.example.edu.kh/verify/STR-2026-0042?k=Qx7-test' });
+    const bytes = await renderDecisionPdf(doc);
+    const file = write('qr.pdf', bytes);
+    const pageCount = (await PDFDocument.load(bytes)).getPageCount();
+    const decoded: string[] = [];
+    for (let n = 1; n <= pageCount; n++) {
+      const page = pdfPageGray(file, n, 150);
+      const rgba = new Uint8ClampedArray(page.width * page.height * 4);
+      page.gray.forEach((v, i) => rgba.set([v, v, v, 255], i * 4));
+      const found = jsQR(rgba, page.width, page.height);
+      if (found) decoded.push(found.data);
+    }
+    expect(decoded).toEqual([doc.verificationUrl]);
   });
 });
