@@ -3,9 +3,11 @@
 // through POST /cases/:id/decisions → projection, audit, outbox, sealed decision; the worker and the API run in
 // this process on PGlite in memory (or PostgreSQL from --database-url). Baseline: bench/bare-workflow.ts with
 // the same Updates, the same number of (no-op) activities per case, the same concurrency.
+// CPU per case is measured for both sides (this process and the Temporal server).
 // A decision's round trip runs from sending it until a read shows it (GET /cases/:id; a query for the bare one).
 // Flags: --cases N (200) --concurrency N (20) --database-url URL --bench-sqlite [FILE] --poll-ms N (10)
-// --max-poll-ms N (100: waiting for a step to open backs off to this) --warmup N (2).
+// --max-poll-ms N (100: waiting for a step to open backs off to this) --warmup N (2) --rounds N (4: measured
+// rounds, engine and bare taking turns to go first; both workers run throughout).
 // The last line printed is one JSON object. Exit 0 whether or not the goals are met; non-zero on errors.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -29,6 +31,7 @@ import { checkDatabase, ENGINE_STEPS, engineDriver, runEngineCases, setUpEngine,
 import { startSerialPglite, type SerialPglite } from './lib/pglite.js';
 import { formatTiming, historyFacts, mergeTiming } from './lib/history.js';
 import { parseArgs, percentile, round1, round2, summarize } from './lib/util.js';
+import { cpuMark, cpuSince } from './lib/cpu.js';
 
 const GOALS = { throughputRatioMin: 0.6, p99DeltaMaxMs: 20 };
 const NAMESPACE = 'default';
@@ -62,16 +65,30 @@ async function cleanup() {
 }
 
 const ms = (x: number) => `${round1(x)} ms`;
-function describeRun(label: string, cases: number, wallMs: number, timings: CaseTiming[], reads: number) {
-  const rts = timings.flatMap((t) => t.roundTripMs);
-  const s = summarize(cases, wallMs, rts);
-  say(
-    `${label}: ${s.casesPerSec} cases/s (${cases} in ${(wallMs / 1000).toFixed(1)} s); decision round trip p50 ${ms(s.p50Ms)}, p99 ${ms(s.p99Ms)}` +
-      ` | answer p50 ${ms(percentile(timings.flatMap((t) => t.postMs), 50))}, step-open wait p50 ${ms(percentile(timings.flatMap((t) => t.openWaitMs), 50))},` +
-      ` create p50 ${ms(percentile(timings.map((t) => t.createMs), 50))}, case p50 ${ms(percentile(timings.map((t) => t.totalMs), 50))}, ${round1(reads / cases)} reads per case`,
-  );
-  return s;
+
+interface Side {
+  wallMs: number;
+  timings: CaseTiming[];
+  reads: number;
+  cpuSelfMs: number;
+  cpuServerMs: number | null;
 }
+const emptySide = (): Side => ({ wallMs: 0, timings: [], reads: 0, cpuSelfMs: 0, cpuServerMs: 0 });
+
+function describeRun(label: string, cases: number, side: Side) {
+  const { timings } = side;
+  const rts = timings.flatMap((t) => t.roundTripMs);
+  const s = summarize(cases, side.wallMs, rts);
+  say(
+    `${label}: ${s.casesPerSec} cases/s (${cases} in ${(side.wallMs / 1000).toFixed(1)} s); decision round trip p50 ${ms(s.p50Ms)}, p99 ${ms(s.p99Ms)}` +
+      ` | answer p50 ${ms(percentile(timings.flatMap((t) => t.postMs), 50))}, step-open wait p50 ${ms(percentile(timings.flatMap((t) => t.openWaitMs), 50))},` +
+      ` create p50 ${ms(percentile(timings.map((t) => t.createMs), 50))}, case p50 ${ms(percentile(timings.map((t) => t.totalMs), 50))}, ${round1(side.reads / cases)} reads per case`,
+  );
+  return { ...s, cpuMsPerCase: { process: Math.round(side.cpuSelfMs / cases), temporalServer: side.cpuServerMs === null ? null : Math.round(side.cpuServerMs / cases) } };
+}
+
+const cpuLine = (side: Side, cases: number) =>
+  `${Math.round(side.cpuSelfMs / cases)} ms in this process` + (side.cpuServerMs === null ? '' : ` + ${Math.round(side.cpuServerMs / cases)} ms in the Temporal server`);
 
 try {
   const started = performance.now();
@@ -137,19 +154,8 @@ try {
       ` ${facts.workflowTasks} workflow tasks, ${facts.events} history events; phases ${facts.phases.map((p) => `${p.open}+${p.rest}`).join(' | ')}`,
   );
 
-  const engineReads = engine.requests.reads;
-  const engineRun = await runEngineCases(engine, args.cases, args.concurrency, 0);
-  const engineSummary = describeRun('engine', args.cases, engineRun.wallMs, engineRun.timings, engine.requests.reads - engineReads);
-  const ids = engineRun.timings.map((t) => t.id);
-  const stored = await checkDatabase(runtime.db, ids);
-  say(`engine database: ${stored.approved} projections approved, ${stored.sealed} sealed decisions, ${round1(stored.audit / ids.length)} audit rows and ${round1(stored.outbox / ids.length)} outbox messages per case`);
-  const sample = ids.filter((_, i) => i % Math.max(1, Math.floor(ids.length / 10)) === 0).slice(0, 10);
-  const engineTiming = mergeTiming(await Promise.all(sample.map((id) => historyFacts(client, id))));
-  say(`engine activities (mean queue wait + run, ${sample.length} cases): ${formatTiming(engineTiming)}`);
-  await runtime.stop();
-  runtime = undefined;
-
-  // ---- Bare: the same Updates, the same number of activities (no-ops), the same concurrency and polling.
+  // ---- Bare: the same Updates, the same number of activities (no-ops), the same concurrency and polling, on its
+  // own worker and task queue beside the engine's.
   const input: BareInput = { steps: ENGINE_STEPS, phases: facts.phases };
   if (input.phases.length !== ENGINE_STEPS + 1) throw new Error(`engine history has ${input.phases.length} phases, expected ${ENGINE_STEPS + 1}`);
   const bareQueue = `bench-bare-${runId}`;
@@ -157,12 +163,49 @@ try {
   bareRun = bareWorker.worker.run();
   const bare = bareDriver({ client, taskQueue: bareQueue, input, pollMs: args.pollMs, maxPollMs: args.maxPollMs, runId });
   await runBareCases(bare, args.warmup, args.concurrency, -1000);
-  const bareReads = bare.requests.reads;
-  const bareRunResult = await runBareCases(bare, args.cases, args.concurrency, 0);
-  const bareSummary = describeRun('bare  ', args.cases, bareRunResult.wallMs, bareRunResult.timings, bare.requests.reads - bareReads);
-  const bareFacts = await historyFacts(client, bareRunResult.timings[0]!.id);
+
+  // ---- Measured rounds, alternating which side goes first (E B, B E, …) so that neither always runs on the
+  // fresher server or the quieter machine. Both workers poll throughout; only one side has cases at a time.
+  const sides = {
+    engine: { ...emptySide(), run: (n: number, offset: number) => runEngineCases(engine, n, args.concurrency, offset), requestsSoFar: () => engine.requests.reads },
+    bare: { ...emptySide(), run: (n: number, offset: number) => runBareCases(bare, n, args.concurrency, offset), requestsSoFar: () => bare.requests.reads },
+  };
+  let offset = 0;
+  for (let r = 0; r < args.rounds; r++) {
+    const n = Math.floor(args.cases / args.rounds) + (r < args.cases % args.rounds ? 1 : 0);
+    const order = r % 2 === 0 ? (['engine', 'bare'] as const) : (['bare', 'engine'] as const);
+    const line: string[] = [];
+    for (const name of order) {
+      const side = sides[name];
+      const mark = cpuMark(server.pid);
+      const reads = side.requestsSoFar();
+      const run = await side.run(n, offset);
+      const cpu = cpuSince(mark, server.pid);
+      side.wallMs += run.wallMs;
+      side.timings.push(...run.timings);
+      side.reads += side.requestsSoFar() - reads;
+      side.cpuSelfMs += cpu.selfMs;
+      side.cpuServerMs = side.cpuServerMs === null || cpu.serverMs === null ? null : side.cpuServerMs + cpu.serverMs;
+      line.push(`${name} ${round2((n * 1000) / run.wallMs)} cases/s`);
+    }
+    offset += n;
+    say(`round ${r + 1}/${args.rounds} (${n} cases each): ${line.join(', ')}`);
+  }
+
+  const engineSummary = describeRun('engine', args.cases, sides.engine);
+  const ids = sides.engine.timings.map((t) => t.id);
+  const stored = await checkDatabase(runtime.db, ids);
+  say(`engine database: ${stored.approved} projections approved, ${stored.sealed} sealed decisions, ${round1(stored.audit / ids.length)} audit rows and ${round1(stored.outbox / ids.length)} outbox messages per case`);
+  const sample = ids.filter((_, i) => i % Math.max(1, Math.floor(ids.length / 10)) === 0).slice(0, 10);
+  const engineTiming = mergeTiming(await Promise.all(sample.map((id) => historyFacts(client, id))));
+  say(`engine activities (mean queue wait + run, ${sample.length} cases): ${formatTiming(engineTiming)}`);
+  const bareSummary = describeRun('bare  ', args.cases, sides.bare);
+  const bareFacts = await historyFacts(client, sides.bare.timings[0]!.id);
   if (bareFacts.activities !== facts.activities) throw new Error(`bare case ran ${bareFacts.activities} activities, engine ${facts.activities}`);
   say(`bare case: ${bareFacts.activities} activities, ${bareFacts.workflowTasks} workflow tasks, ${bareFacts.events} history events`);
+  say(`CPU per case: engine ${cpuLine(sides.engine, args.cases)}; bare ${cpuLine(sides.bare, args.cases)} (throughput on a saturated machine follows their sums)`);
+  await runtime.stop();
+  runtime = undefined;
   bareWorker.worker.shutdown();
   await bareRun;
 
@@ -176,6 +219,7 @@ try {
       bench: 'engine',
       cases: args.cases,
       concurrency: args.concurrency,
+      rounds: args.rounds,
       temporal: sqliteFile ? 'dev-server-sqlite' : 'dev-server-memory',
       database: args.databaseUrl ? 'postgresql' : 'pglite',
       activitiesPerCase: facts.activities,

@@ -6,6 +6,8 @@ import { allSearchAttributeKeys } from '../workflows/approval/search-attributes.
 
 export interface DevServer {
   address: string;
+  /** The server's process id (the bench reads its CPU time). */
+  pid: number | undefined;
   uiUrl: string;
   stop(): Promise<void>;
 }
@@ -64,6 +66,7 @@ export async function startTemporalDevServer(opts: {
   }
   return {
     address,
+    pid: child.pid,
     uiUrl: `http://localhost:${opts.uiPort}`,
     async stop() {
       if (child.exitCode !== null) return;

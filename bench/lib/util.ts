@@ -15,12 +15,14 @@ export interface BenchArgs {
   maxPollMs: number;
   /** Untimed cases before each measured run. */
   warmup: number;
+  /** Measured rounds, engine and bare alternating (E B, B E, E B, …): both see the same server state and load. */
+  rounds: number;
 }
 
-const usage = `usage: npm run bench -- [--cases N] [--concurrency N] [--database-url URL] [--bench-sqlite [FILE]] [--poll-ms N] [--max-poll-ms N] [--warmup N]`;
+const usage = `usage: npm run bench -- [--cases N] [--concurrency N] [--database-url URL] [--bench-sqlite [FILE]] [--poll-ms N] [--max-poll-ms N] [--warmup N] [--rounds N]`;
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { cases: 200, concurrency: 20, pollMs: 10, maxPollMs: 100, warmup: 2 };
+  const args: BenchArgs = { cases: 200, concurrency: 20, pollMs: 10, maxPollMs: 100, warmup: 2, rounds: 4 };
   const int = (flag: string, v: string | undefined, min: number) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new Error(`${flag} needs an integer >= ${min}\n${usage}`);
@@ -36,6 +38,7 @@ export function parseArgs(argv: string[]): BenchArgs {
       case '--poll-ms': args.pollMs = int(flag, value(), 1); break;
       case '--max-poll-ms': args.maxPollMs = int(flag, value(), 1); break;
       case '--warmup': args.warmup = int(flag, value(), 1); break;
+      case '--rounds': args.rounds = int(flag, value(), 1); break;
       case '--database-url': {
         const v = value();
         if (!v) throw new Error(`--database-url needs a URL\n${usage}`);
@@ -53,6 +56,7 @@ export function parseArgs(argv: string[]): BenchArgs {
     }
   }
   args.maxPollMs = Math.max(args.maxPollMs, args.pollMs);
+  args.rounds = Math.min(args.rounds, args.cases);
   return args;
 }
 

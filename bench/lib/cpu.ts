@@ -1,0 +1,46 @@
+// CPU time spent while one side of the bench runs: this process (every thread: API, worker, workflow sandbox,
+// PGlite, sealing) and the Temporal dev server (its /proc entry; Linux only, null elsewhere). On a saturated
+// machine throughput follows CPU per case, so these numbers say where a ratio comes from.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+let ticksPerSecond: number | undefined;
+function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** User + system CPU of a process in ms, or null when it cannot be read. */
+function processCpuMs(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks();
+  } catch {
+    return null;
+  }
+}
+
+export interface CpuMark {
+  selfMs: number;
+  serverMs: number | null;
+}
+
+export function cpuMark(serverPid: number | undefined): CpuMark {
+  const u = process.cpuUsage();
+  return { selfMs: (u.user + u.system) / 1000, serverMs: processCpuMs(serverPid) };
+}
+
+/** CPU used since `mark`. */
+export function cpuSince(mark: CpuMark, serverPid: number | undefined): CpuMark {
+  const now = cpuMark(serverPid);
+  return { selfMs: now.selfMs - mark.selfMs, serverMs: now.serverMs === null || mark.serverMs === null ? null : now.serverMs - mark.serverMs };
+}
