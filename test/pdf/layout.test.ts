@@ -1,6 +1,7 @@
 // Layout: wrapping with the embedded font's metrics, content flowing over pages with continuation headers and
 // "Page i of N" footers, the development notice, embedded fonts and the machine-readable marker.
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDFDict, PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
@@ -8,8 +9,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DECISION_MARKER_KEY, renderDecisionPdf, type DecisionEntry } from '../../activities/pdf/index.js';
 import { embedFaces, wrapText, type Faces } from '../../activities/pdf/layout.js';
 import { sampleDecision } from '../../activities/pdf/sample-decision.js';
-import jsQR from 'jsqr';
 import { describeWithPoppler, pdfPageGray, pdftotext } from '../support/poppler.js';
+
+// jsqr ships CommonJS whose export is the function itself (with a `default` pointing to it).
+const jsQR = createRequire(import.meta.url)('jsqr') as typeof import('jsqr').default;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'chain-layout-'));
 const write = (name: string, bytes: Uint8Array) => {
