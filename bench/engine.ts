@@ -6,7 +6,7 @@
 // CPU per case is measured for both sides (this process and the Temporal server).
 // A decision's round trip runs from sending it until a read shows it (GET /cases/:id; a query for the bare one).
 // Flags: --cases N (200) --concurrency N (20) --database-url URL --bench-sqlite [FILE] --poll-ms N (10)
-// --max-poll-ms N (100: waiting for a step to open backs off to this) --warmup N (2) --rounds N (4: measured
+// --max-poll-ms N (100: waiting for a step to open backs off to this) --warmup N (20) --rounds N (4: measured
 // rounds, engine and bare taking turns to go first; both workers run throughout).
 // The last line printed is one JSON object. Exit 0 whether or not the goals are met; non-zero on errors.
 import { randomUUID } from 'node:crypto';

@@ -13,7 +13,7 @@ export interface BenchArgs {
   /** First interval between reads while waiting for a step to open (then growing to maxPollMs); a decision is confirmed every pollMs. */
   pollMs: number;
   maxPollMs: number;
-  /** Untimed cases before each measured run. */
+  /** Untimed cases on each side before the measured rounds (JIT, caches and pools warm; default: 20). */
   warmup: number;
   /** Measured rounds, engine and bare alternating (E B, B E, E B, …): both see the same server state and load. */
   rounds: number;
@@ -22,7 +22,7 @@ export interface BenchArgs {
 const usage = `usage: npm run bench -- [--cases N] [--concurrency N] [--database-url URL] [--bench-sqlite [FILE]] [--poll-ms N] [--max-poll-ms N] [--warmup N] [--rounds N]`;
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { cases: 200, concurrency: 20, pollMs: 10, maxPollMs: 100, warmup: 2, rounds: 4 };
+  const args: BenchArgs = { cases: 200, concurrency: 20, pollMs: 10, maxPollMs: 100, warmup: 20, rounds: 4 };
   const int = (flag: string, v: string | undefined, min: number) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new Error(`${flag} needs an integer >= ${min}\n${usage}`);
