@@ -12,7 +12,7 @@ import { canCreateCase } from '../../lib/authz.js';
 import { canonicalJson } from '../../lib/canonical-json.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import { approvalWorkflow } from '../../workflows/approval/workflow.js';
-import type { ApprovalInput } from '../../workflows/approval/messages.js';
+import { APPROVAL_ENGINE_VERSION, type ApprovalInput } from '../../workflows/approval/messages.js';
 import { findPolicyInForce } from '../policies/find-policy.js';
 import type { createCaseBody } from './schemas.js';
 import { decodePdf } from './documents.js';
@@ -85,6 +85,7 @@ export async function createCase(opts: CreateCaseOptions) {
     submitter: { id: identity.personId, email: identity.email, name: identity.name },
     document: { sha256, version: 1 },
     submittedVia: identity.via,
+    engineVersion: APPROVAL_ENGINE_VERSION,
   };
   try {
     await opts.temporal.workflow.start(approvalWorkflow, {

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../../domain/approval/index.js';
+import { APPROVAL_ENGINE_VERSION } from '../../workflows/approval/messages.js';
 import { SHA, openSteps, rejection, useTimeSkipping, waitOpen, withCase } from './harness.js';
 import { actor, input, policies } from './fixtures.js';
 
@@ -22,6 +23,29 @@ describe('approval workflow (time-skipping server)', () => {
       expect(kinds).toEqual(['task:iro@rupp.kh', 'task:rector@rupp.kh', 'outcome:rector@rupp.kh']);
       expect(rec.audits.map((a) => a.type)).toEqual(['submitted', 'step_opened', 'approved', 'step_completed', 'step_opened', 'approved', 'step_completed', 'completed']);
     });
+  });
+
+  it('opens new cases at the current engine version without patch markers; a case without a version asks patched() and behaves alike', async () => {
+    const run = (engineVersion: number | undefined) =>
+      withCase({ ...input(`ver-${engineVersion ?? 'none'}-${randomUUID()}`, policies.sequential()), engineVersion }, async (h, rec) => {
+        await h.send(actor('iro@rupp.kh'), { type: 'approve', stepId: 'iro_check', documentSha256: SHA });
+        await waitOpen(h);
+        await h.settle();
+        await h.send(actor('rector@rupp.kh'), { type: 'approve', stepId: 'endorse', documentSha256: SHA });
+        expect(await h.handle.result()).toMatchObject({ outcome: 'approved' });
+        const history = await h.handle.fetchHistory();
+        return {
+          markers: (history.events ?? []).filter((e) => e.markerRecordedEventAttributes).length,
+          audits: rec.audits.map((a) => a.type),
+          notifications: rec.notifications.map((n) => n.kind),
+        };
+      });
+    const current = await run(APPROVAL_ENGINE_VERSION);
+    const legacy = await run(undefined);
+    expect(current.markers).toBe(0);
+    expect(legacy.markers).toBeGreaterThan(0);
+    expect(legacy.audits).toEqual(current.audits);
+    expect(legacy.notifications).toEqual(current.notifications);
   });
 
   it('runs the steps of a stage in parallel and skips a conditional step whose condition is false', async () => {

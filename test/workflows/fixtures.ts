@@ -4,7 +4,7 @@ import type { Activities } from '../../activities/index.js';
 import type { AssigneeSpec } from '../../activities/assignees.js';
 import type { NotifyInput } from '../../activities/notify.js';
 import type { Policy } from '../../domain/routing/policy.js';
-import type { ApprovalInput } from '../../workflows/approval/messages.js';
+import { APPROVAL_ENGINE_VERSION, type ApprovalInput } from '../../workflows/approval/messages.js';
 import type { Actor } from '../../domain/approval/index.js';
 
 export const directory: Record<string, { email: string; name: string }[]> = {
@@ -165,4 +165,5 @@ export const input = (caseId: string, policy: Policy, fields: Record<string, unk
   fields,
   submitter: { email: 'rector@rupp.kh', name: 'Rector RUPP' },
   document: { sha256: 'a'.repeat(64), version: 1 },
+  engineVersion: APPROVAL_ENGINE_VERSION,
 });

@@ -20,11 +20,20 @@ export interface ApprovalInput {
   document: { sha256: string; version: number };
   /** How the case was submitted (history shows it); absent in cases started before it existed. */
   submittedVia?: EngineActor['via'];
+  /**
+   * The workflow behaviour the case was started with (APPROVAL_ENGINE_VERSION when it was opened). From version 3
+   * on, every behaviour that older runs gate behind `patched()` is on from the start, so new cases write no patch
+   * markers (nor the search-attribute upsert that comes with each). Absent in cases started before it existed.
+   */
+  engineVersion?: number;
   /** Continue-as-new once history reaches this many events (default 8,000; tests set it low). */
   maxHistoryEvents?: number;
   /** Set by continue-as-new: the state carried over from the previous run. */
   carried?: CarriedState;
 }
+
+/** What new cases start with (api/cases/create-case.ts); raise it together with a new patch-free behaviour. */
+export const APPROVAL_ENGINE_VERSION = 3;
 
 export interface CarriedState {
   engine: EngineState;

@@ -34,6 +34,14 @@ const MAX_HISTORY_EVENTS = 8_000;
 
 export type ApprovalOutcome = { caseId: string; outcome: 'approved' | 'rejected' | 'withdrawn'; runs: number; sealedId?: string };
 
+/**
+ * The patches of this workflow so far. Cases opened at engine version 3 or later take them all without asking (the
+ * version is in their input, hence in history: deterministic); older runs ask `patched()` as they always did.
+ */
+type Patch = 'revoke-links-on-reject' | 'revoke-links-only-via-link' | 'record-audit-with-projection' | 'strategy-progress-schedule';
+const PATCH_FREE_FROM_VERSION = 3;
+const hasPatch = (input: ApprovalInput, id: Patch): boolean => (input.engineVersion ?? 0) >= PATCH_FREE_FROM_VERSION || patched(id);
+
 export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOutcome> {
   const queue: engine.Effect[] = [];
   let projectionSeq = input.carried?.projectionSeq ?? 0;
@@ -113,9 +121,9 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
       }
       case 'revokeLinks':
         // Cases recorded before rejections revoked their step's links must replay without that activity.
-        if (effect.reason === 'rejected' && !patched('revoke-links-on-reject')) return;
+        if (effect.reason === 'rejected' && !hasPatch(input, 'revoke-links-on-reject')) return;
         // Only steps decided from email links have links to revoke (saves an activity per decision elsewhere).
-        if (!engine.stepDef(input.policy, effect.stepId)?.step.viaLink && patched('revoke-links-only-via-link')) return;
+        if (!engine.stepDef(input.policy, effect.stepId)?.step.viaLink && hasPatch(input, 'revoke-links-only-via-link')) return;
         await acts.revokeLinks({ caseId: input.caseId, stepId: effect.stepId, emails: effect.emails });
         return;
       case 'seal': {
@@ -158,7 +166,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
       summary: s,
       fields: engine.currentFields(state),
     };
-    if (patched('record-audit-with-projection')) {
+    if (hasPatch(input, 'record-audit-with-projection')) {
       // One activity for the audit rows and the projection they lead to (one statement each, both idempotent).
       await acts.record({ audit, projection });
       audited += events.length;
@@ -224,7 +232,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
 async function startProgressSchedule(input: ApprovalInput, fields: Record<string, unknown>): Promise<void> {
   const period = periodOf(fields);
   // Strategies recorded before their fields were checked may have no usable period: nothing to schedule.
-  if (!period || !patched('strategy-progress-schedule')) return;
+  if (!period || !hasPatch(input, 'strategy-progress-schedule')) return;
   try {
     await startChild(strategyProgressWorkflow, {
       workflowId: progressWorkflowId(input.caseId),
