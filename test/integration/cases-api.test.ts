@@ -102,9 +102,23 @@ describe('cases API over the real engine', () => {
 
     const got = await h.api(`/cases/${created.id}`, { as: IRO });
     expect(got.status).toBe(200);
-    const view = (await got.json()) as { state: { status: string }; institution: { code: string } };
-    expect(view.institution.code).toBe('RUPP');
+    const view = (await got.json()) as Record<string, unknown> & { state: { status: string }; institution: { code: string } };
+    expect(view.institution).toEqual({ code: 'RUPP', name: expect.any(String) });
     expect(view.state.status).toBe('in_progress');
+    // The row as stored, field by field (the read is a plain statement: its mapping is checked here).
+    const stored = await h.t.db.case.findUniqueOrThrow({ where: { id: created.id }, include: { documents: true } });
+    expect(view).toMatchObject({
+      id: stored.id,
+      type: 'strategy',
+      title: stored.title,
+      workflowId: stored.workflowId,
+      policy: { key: stored.policyKey, version: stored.policyVersion },
+      fields: stored.fields,
+      createdAt: stored.createdAt.toISOString(),
+      updatedAt: stored.updatedAt.toISOString(),
+      dueAt: stored.dueAt?.toISOString() ?? null,
+      documents: stored.documents.map((d) => ({ version: d.version, sha256: d.sha256, fileName: d.fileName, mimeType: d.mimeType, size: d.size, createdAt: d.createdAt.toISOString() })),
+    });
 
     const list = (await (await h.api('/cases?type=strategy&institution=RUPP', { as: IRO })).json()) as { items: { id: string }[] };
     expect(list.items.map((i) => i.id)).toContain(created.id);
