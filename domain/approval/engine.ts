@@ -556,6 +556,26 @@ export function view(state: EngineState, viewer?: Actor): CaseView {
 
 export const currentFields = (state: EngineState): Record<string, unknown> => state.fields;
 
+/**
+ * The part of the case fields that these steps' assignees read (an external party's `emailField`), nested as in the
+ * fields: the activity that resolves people gets what it needs, not the whole document.
+ */
+export function fieldsForAssignees(steps: { assignees: Step['assignees'] }[], fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const { assignees } of steps) {
+    for (const a of assignees) {
+      if (a.kind !== 'external' || !a.emailField) continue;
+      const path = a.emailField.split('.');
+      const value = path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), fields);
+      if (value === undefined) continue;
+      let at = out;
+      for (const k of path.slice(0, -1)) at = (at[k] ??= {}) as Record<string, unknown>;
+      at[path[path.length - 1]!] = value;
+    }
+  }
+  return out;
+}
+
 /** History entries from `from` on, shaped for the audit log. */
 export function auditEvents(state: EngineState, from: number): { type: string; actor?: string; at: number; payload: Record<string, unknown> }[] {
   return state.history.slice(from).map((h) => {

@@ -4,6 +4,7 @@ import { describe, it, expect } from 'vitest';
 import {
   allowedActions,
   applyCommand,
+  fieldsForAssignees,
   assigneesResolved,
   auditEvents,
   createCase,
@@ -255,5 +256,17 @@ describe('purity', () => {
     expect(JSON.stringify(s)).toBe(snapshot);
     expect([a.status, b.status, s.status]).toEqual(['in_progress', 'rejected', 'in_progress']);
     expect(a).not.toBe(s);
+  });
+});
+
+describe('fieldsForAssignees', () => {
+  it('passes only the fields that external assignees read, nested as in the case', () => {
+    const fields = { partner: { email: 'signatory@uni-saarland.de', name: 'Saarland' }, budget: { amount: 5 }, contact: 'x@y.kh' };
+    const steps: Parameters<typeof fieldsForAssignees>[0] = [
+      { assignees: [{ kind: 'external', emailField: 'partner.email' }, { kind: 'role', role: 'iro', institution: 'case' }] },
+      { assignees: [{ kind: 'external', emailField: 'contact' }, { kind: 'external', emailField: 'missing.email' }, { kind: 'person', email: 'a@b.kh' }] },
+    ];
+    expect(fieldsForAssignees(steps, fields)).toEqual({ partner: { email: 'signatory@uni-saarland.de' }, contact: 'x@y.kh' });
+    expect(fieldsForAssignees([{ assignees: [{ kind: 'role', role: 'iro', institution: 'case' }] }], fields)).toEqual({});
   });
 });

@@ -188,6 +188,12 @@ describe('strategy path over the real engine', () => {
       { path: 'budget.amount', kind: 'changed', before: 250000, after: 300000 },
       { path: 'goals[0].kpis[0].targets.2030', kind: 'changed', before: 100, after: 150 },
     ]);
+    // The projection carries fields only when they changed: the row now holds the resubmitted ones.
+    const projected = await waitFor(async () => {
+      const row = await h.t.db.case.findUniqueOrThrow({ where: { id: created.id }, select: { fields: true } });
+      return (row.fields as { budget?: { amount?: number } }).budget?.amount === 300000 ? row.fields : null;
+    }, { what: 'resubmitted fields projected' });
+    expect((projected as typeof changed).goals[0]!.kpis[0]!.targets).toMatchObject({ '2030': 150 });
     // Decisions on the old version are refused; the review restarts on version 2.
     await mayApprove(created.id, IRO, 'iro_check');
     const stale = await h.api(`/cases/${created.id}/decisions`, { as: IRO, json: { action: 'approve', stepId: 'iro_check', documentSha256: v1 } });

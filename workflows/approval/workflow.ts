@@ -46,6 +46,8 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
   const queue: engine.Effect[] = [];
   let projectionSeq = input.carried?.projectionSeq ?? 0;
   let audited = input.carried?.auditedEvents ?? 0;
+  /** The fields (as JSON) that the last projection of this run carried. */
+  let projectedFields: string | undefined;
   const runs = (input.carried?.runs ?? 0) + 1;
   let state: engine.EngineState;
   if (input.carried) {
@@ -94,7 +96,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
         const resolved = await acts.resolveAssignees({
           caseId: input.caseId,
           institution: input.institution,
-          fields: engine.currentFields(state),
+          fields: engine.fieldsForAssignees(effect.steps, engine.currentFields(state)),
           steps: effect.steps,
         });
         const next = engine.assigneesResolved(state, effect.requestId, resolved, Date.now());
@@ -154,6 +156,8 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
       at: new Date(e.at).toISOString(),
     }));
     const s = engine.summary(state);
+    const fields = engine.currentFields(state);
+    const fieldsJson = JSON.stringify(fields);
     projectionSeq++;
     const projection = {
       caseId: input.caseId,
@@ -164,12 +168,15 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
       openAssignees: s.openAssignees,
       participants: s.participants,
       summary: s,
-      fields: engine.currentFields(state),
+      // The fields only when they changed since the last projection of this run (a resubmission): the row already
+      // holds them otherwise, and histories should carry ids and changes, not the document over and over.
+      fields: projectedFields === fieldsJson ? undefined : fields,
     };
     if (hasPatch(input, 'record-audit-with-projection')) {
       // One activity for the audit rows and the projection they lead to (one statement each, both idempotent).
       await acts.record({ audit, projection });
       audited += events.length;
+      projectedFields = fieldsJson;
     } else {
       // Cases recorded before: an audit activity (when there are events), then a projection activity.
       if (audit.length) {
