@@ -1,6 +1,6 @@
 // The case projection: a copy of the engine's summary in the Case row for lists, search and task inboxes.
 // Keyed by a monotonic sequence from the workflow, so a late retry of an older projection never wins.
-import type { DbTx } from '../lib/db/client.js';
+import { utcTimestamp, type DbTx } from '../lib/db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { auditBatch, type AuditInput } from './audit.js';
 
@@ -25,20 +25,19 @@ export interface ProjectionInput {
  */
 export function projectionUpdate(p: ProjectionInput): Prisma.Sql {
   const participants = p.participants.map((a) => a.toLowerCase());
-  const utc = (iso: string | null) => Prisma.sql`(${iso}::timestamptz AT TIME ZONE 'UTC')`;
   return Prisma.sql`
     UPDATE "Case" SET
       "projectionSeq" = ${p.seq},
       "status" = ${p.status},
       "currentStage" = ${p.currentStage},
-      "dueAt" = ${utc(p.dueAt)},
+      "dueAt" = ${utcTimestamp(p.dueAt)},
       "openAssignees" = ${p.openAssignees.map((a) => a.toLowerCase())}::text[],
       "summary" = ${JSON.stringify(p.summary ?? null)}::jsonb,
       "fields" = COALESCE(${p.fields ? JSON.stringify(p.fields) : null}::jsonb, "fields"),
       "assignees" = "assignees" || ARRAY(
         SELECT t.a FROM unnest(${participants}::text[]) WITH ORDINALITY AS t(a, i)
         WHERE t.a <> ALL("Case"."assignees") GROUP BY t.a ORDER BY min(t.i)),
-      "updatedAt" = ${utc(new Date().toISOString())}
+      "updatedAt" = ${utcTimestamp(new Date().toISOString())}
     WHERE "id" = ${p.caseId} AND "projectionSeq" < ${p.seq}`;
 }
 

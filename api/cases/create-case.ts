@@ -4,8 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
-import type { Db } from '../../lib/db/client.js';
-import { Prisma } from '../../generated/prisma/client.js';
+import { utcTimestamp, type Db } from '../../lib/db/client.js';
 import { AppError } from '../../lib/errors.js';
 import type { Identity } from '../../lib/identity.js';
 import { canCreateCase } from '../../lib/authz.js';
@@ -62,7 +61,7 @@ export async function createCase(opts: CreateCaseOptions) {
   const sha256 = sha256Hex(document.bytes);
 
   // The case and its first version in one statement (no transaction held open across round trips).
-  const at = Prisma.sql`(${new Date().toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+  const at = utcTimestamp(new Date().toISOString());
   const fieldsJson = JSON.stringify(fields);
   await db.$executeRaw`
     WITH "c" AS (

@@ -54,14 +54,53 @@ async function assertReadable(
   if (!participants.length || !canReadCase(identity, { ...access, participants })) throw new AppError('not_found', 'No such case, or you may not see it.');
 }
 
-function readCaseRow(db: Db, caseId: string) {
-  return db.case.findUnique({
-    where: { id: caseId },
-    include: {
-      institution: { select: { code: true, name: true } },
-      documents: { orderBy: { version: 'asc' }, select: { version: true, sha256: true, fileName: true, mimeType: true, size: true, createdAt: true } },
-    },
-  });
+/** A document version as the API shows it. */
+interface VersionRow {
+  version: number;
+  sha256: string;
+  fileName: string;
+  mimeType: string;
+  size: number;
+  createdAt: string;
+}
+
+/**
+ * A case row with its institution and versions, in one plain statement: what GET /cases/:id shows and what the
+ * pages and access checks read (the API's hottest read — clients poll it; Prisma's planning costs more than the
+ * query here).
+ */
+async function readCaseRow(db: Db, caseId: string) {
+  const rows = await db.$queryRaw<
+    {
+      id: string;
+      type: CaseType;
+      title: string;
+      status: string;
+      workflowId: string;
+      policyKey: string | null;
+      policyVersion: number | null;
+      fields: unknown;
+      currentStage: string | null;
+      dueAt: Date | null;
+      summary: unknown;
+      assignees: string[];
+      createdById: string | null;
+      createdAt: Date;
+      updatedAt: Date;
+      institution: { code: string; name: string };
+      documents: VersionRow[];
+    }[]
+  >`
+    SELECT c."id", c."type"::text AS "type", c."title", c."status", c."workflowId", c."policyKey", c."policyVersion", c."fields",
+           c."currentStage", c."dueAt", c."summary", c."assignees", c."createdById", c."createdAt", c."updatedAt",
+           json_build_object('code', i."code", 'name', i."name") AS "institution",
+           COALESCE((SELECT json_agg(json_build_object(
+                       'version', d."version", 'sha256', d."sha256", 'fileName', d."fileName", 'mimeType', d."mimeType", 'size', d."size",
+                       'createdAt', to_char(d."createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY d."version")
+                     FROM "DocumentVersion" d WHERE d."caseId" = c."id"), '[]'::json) AS "documents"
+    FROM "Case" c JOIN "Institution" i ON i."id" = c."institutionId"
+    WHERE c."id" = ${caseId}`;
+  return rows[0];
 }
 
 export async function loadReadableCase(db: Db, identity: Identity, caseId: string, temporal?: Client) {
@@ -108,61 +147,13 @@ export async function runCaseCommand(
   }
 }
 
-/** A document version as GET /cases/:id shows it. */
-interface VersionRow {
-  version: number;
-  sha256: string;
-  fileName: string;
-  mimeType: string;
-  size: number;
-  createdAt: string;
-}
-
-/**
- * What GET /cases/:id shows of the row, its institution and its versions, in one plain statement (the hottest read
- * of the API: clients poll it; Prisma's query planning costs more than the query here).
- */
-async function readCaseView(db: Db, caseId: string) {
-  const rows = await db.$queryRaw<
-    {
-      id: string;
-      type: CaseType;
-      title: string;
-      status: string;
-      workflowId: string;
-      policyKey: string | null;
-      policyVersion: number | null;
-      fields: unknown;
-      currentStage: string | null;
-      dueAt: Date | null;
-      summary: unknown;
-      assignees: string[];
-      createdById: string | null;
-      createdAt: Date;
-      updatedAt: Date;
-      institution: { code: string; name: string };
-      documents: VersionRow[];
-    }[]
-  >`
-    SELECT c."id", c."type"::text AS "type", c."title", c."status", c."workflowId", c."policyKey", c."policyVersion", c."fields",
-           c."currentStage", c."dueAt", c."summary", c."assignees", c."createdById", c."createdAt", c."updatedAt",
-           json_build_object('code', i."code", 'name', i."name") AS "institution",
-           COALESCE((SELECT json_agg(json_build_object(
-                       'version', d."version", 'sha256', d."sha256", 'fileName', d."fileName", 'mimeType', d."mimeType", 'size', d."size",
-                       'createdAt', to_char(d."createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY d."version")
-                     FROM "DocumentVersion" d WHERE d."caseId" = c."id"), '[]'::json) AS "documents"
-    FROM "Case" c JOIN "Institution" i ON i."id" = c."institutionId"
-    WHERE c."id" = ${caseId}`;
-  return rows[0];
-}
-
 export async function getCase(opts: GetCaseOptions) {
   // The row and the workflow's state are asked for at once (a case's workflow id is its id, see create-case.ts);
   // the state is shown only once the row says the caller may read the case.
   const ask = (workflowId: string) => opts.temporal.workflow.getHandle(workflowId).query(stateQuery, toViewer(opts.identity));
   let asked = ask(opts.caseId);
   asked.catch(() => undefined);
-  const row = await readCaseView(opts.db, opts.caseId);
+  const row = await readCaseRow(opts.db, opts.caseId);
   if (!row) throw new AppError('not_found', 'No such case, or you may not see it.');
   if (row.workflowId !== opts.caseId) {
     asked = ask(row.workflowId);

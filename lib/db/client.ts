@@ -1,5 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../../generated/prisma/client.js';
+import { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 
 export type Db = PrismaClient;
 /** What a function that writes may take: the client itself or an open transaction. */
@@ -12,3 +12,9 @@ export function createPrisma(connectionString: string, opts: { poolSize?: number
   const adapter = new PrismaPg({ connectionString, max: opts.poolSize ?? 10 });
   return new PrismaClient({ adapter });
 }
+
+/**
+ * An ISO instant as a value for the schema's `timestamp(3)` columns (UTC without a zone, as Prisma writes them),
+ * for raw statements: the server converts, whatever its TimeZone setting.
+ */
+export const utcTimestamp = (iso: string | null): Prisma.Sql => Prisma.sql`(${iso}::timestamptz AT TIME ZONE 'UTC')`;

@@ -16,7 +16,7 @@ function which(bin: string): string | undefined {
 
 export const pdfsigBin = which('pdfsig');
 export const pdftotextBin = which('pdftotext');
-export const pdftoppmBin = which('pdftoppm');
+const pdftoppmBin = which('pdftoppm');
 const missing = [!pdfsigBin && 'pdfsig', !pdftotextBin && 'pdftotext', !pdftoppmBin && 'pdftoppm'].filter(Boolean);
 
 if (missing.length > 0 && !process.env.CI) {

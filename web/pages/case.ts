@@ -23,7 +23,7 @@ export interface CasePageData {
     policy: { key: string; version: number };
     fields: unknown;
     currentStage: string | null;
-    documents: { version: number; sha256: string; fileName: string; mimeType: string; size: number; createdAt: Date }[];
+    documents: { version: number; sha256: string; fileName: string; mimeType: string; size: number; createdAt: string }[];
   };
   /** The workflow's live state for this viewer; null when the engine did not answer (the projection is shown). */
   view: CaseView | null;
