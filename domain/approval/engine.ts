@@ -1,7 +1,7 @@
 // The approval engine: a pure, deterministic state machine over a policy snapshot. The workflow feeds it
 // commands (from Updates), resolved assignees (from an activity) and the time (Temporal's clock), and runs the
 // effects it returns. No I/O, no clock, no randomness: every function takes `now` and returns a new state.
-import { evaluateCondition } from '../routing/evaluate.js';
+import { evaluateCondition, fieldValue } from '../routing/evaluate.js';
 import type { Policy, Step } from '../routing/policy.js';
 import { addDuration, nextWorkingTime } from '../time/calendar.js';
 import type {
@@ -565,9 +565,9 @@ export function fieldsForAssignees(steps: { assignees: Step['assignees'] }[], fi
   for (const { assignees } of steps) {
     for (const a of assignees) {
       if (a.kind !== 'external' || !a.emailField) continue;
-      const path = a.emailField.split('.');
-      const value = path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), fields);
+      const value = fieldValue(fields, a.emailField);
       if (value === undefined) continue;
+      const path = a.emailField.split('.');
       let at = out;
       for (const k of path.slice(0, -1)) at = (at[k] ??= {}) as Record<string, unknown>;
       at[path[path.length - 1]!] = value;
