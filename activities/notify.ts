@@ -5,6 +5,7 @@ import type { Db } from '../lib/db/client.js';
 import type { Mailer } from './mailer.js';
 import type { ResolvedPerson } from './assignees.js';
 import { messagesFor, type Locale, locales } from '../web/i18n/index.js';
+import { localDate } from '../domain/time/calendar.js';
 
 export type NotifyKind = 'task' | 'reminder' | 'escalation' | 'sent_back' | 'outcome' | 'delegated' | 'withdrawn';
 
@@ -108,7 +109,8 @@ export async function sendNotifications(deps: NotifyDeps, n: NotifyInput): Promi
       '',
       m[`email.intro.${n.kind}`](c.title, c.institutionName, step),
       ...(n.detail ? ['', n.detail] : []),
-      ...(n.dueAt ? ['', m['email.due'](n.dueAt.slice(0, 10))] : []),
+      // The date as people in Cambodia read it (UTC+7), not the UTC date of the instant.
+      ...(n.dueAt ? ['', m['email.due'](localDate(Date.parse(n.dueAt)))] : []),
       '',
       ...links.map((l) => `${l.label}: ${l.url}`),
       '',

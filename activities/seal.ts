@@ -47,17 +47,22 @@ export async function sealCaseDecision(deps: { db: Db; sealer: Sealer; sealThrea
   });
   const byEmail = new Map(people.map((p) => [p.email.toLowerCase(), p]));
   const decisionTypes = new Set(['approved', 'rejected', 'sent_back', 'resubmitted', 'delegated', 'reassigned']);
+  // A resubmission voids every approval given before it (the engine keeps them in the history, marked void; the
+  // audit rows were written before that and are never changed): the PDF says so next to each.
+  const lastResubmission = events.reduce((last, e, i) => (e.type === 'resubmitted' ? i : last), -1);
   const decisions: DecisionEntry[] = events
-    .filter((e) => decisionTypes.has(e.type))
-    .map((e) => {
+    .map((e, i) => ({ e, voided: e.type === 'approved' && i < lastResubmission }))
+    .filter(({ e }) => decisionTypes.has(e.type))
+    .map(({ e, voided }) => {
       const p = (e.payload ?? {}) as { stepId?: string; comment?: string; via?: string; void?: boolean; to?: string };
       const who = e.actor ? byEmail.get(e.actor.toLowerCase()) : undefined;
+      const action = e.type === 'delegated' || e.type === 'reassigned' ? `${e.type} to ${p.to ?? ''}` : e.type;
       return {
         id: e.hash.slice(0, 16),
         who: { name: who?.name ?? e.actor ?? 'system', email: e.actor ?? '' },
         role: p.stepId ? p.stepId.replace(/_/g, ' ') : 'submitter',
         institutionCode: who?.memberships[0]?.institution.code ?? 'external',
-        action: e.type === 'delegated' || e.type === 'reassigned' ? `${e.type} to ${p.to ?? ''}` : e.type,
+        action: voided || p.void ? `${action} (void: an earlier version)` : action,
         comment: p.comment,
         at: e.createdAt.toISOString(),
         via: viaOf(p.via),

@@ -3,7 +3,7 @@
 // effects it returns. No I/O, no clock, no randomness: every function takes `now` and returns a new state.
 import { evaluateCondition, fieldValue } from '../routing/evaluate.js';
 import type { Policy, Step } from '../routing/policy.js';
-import { addDuration, nextWorkingTime } from '../time/calendar.js';
+import { addDuration, calendarAt, nextWorkingTime } from '../time/calendar.js';
 import type {
   Actor,
   Assignment,
@@ -51,6 +51,13 @@ export function needed(step: Step, s: StepState): number {
   return Math.max(1, activeOf(s).length);
 }
 
+/** Too few people left to decide an open step: its undecided active assignees cannot bring the approvals it needs. */
+function isShort(state: EngineState, s: StepState): boolean {
+  const def = stepDef(state.policy, s.id)!.step;
+  const undecided = activeOf(s).filter((a) => !hasVoted(s, a.email)).length;
+  return activeOf(s).length === 0 || s.approvals.length + undecided < needed(def, s);
+}
+
 const isSubmitter = (state: EngineState, actor: Actor) => lower(actor.email) === lower(state.submitter.email);
 const isCaseAdmin = (state: EngineState, actor: Actor) =>
   actor.via !== 'link' && actor.roles.some((r) => r.role === 'admin' && (r.institution === state.institution || r.institution === NETWORK_INSTITUTION));
@@ -67,6 +74,8 @@ export function createCase(args: {
   now: number;
   /** How the submitter came: the API (default, and for cases recorded before this field) or a signed-in page. */
   via?: Actor['via'];
+  /** The calendar revision to compute time with (domain/time/holidays.ts); absent: 1. */
+  calendar?: number;
 }): Transition {
   const state: EngineState = {
     v: 1,
@@ -83,6 +92,7 @@ export function createCase(args: {
     history: [],
     seq: 0,
     participants: [lower(args.submitter.email)],
+    ...(args.calendar && args.calendar > 1 ? { calendar: args.calendar } : {}),
   };
   resetSteps(state);
   state.history.push({ type: 'submitted', at: args.now, actor: args.submitter.email, via: args.via ?? 'api', documentSha256: args.document.sha256, documentVersion: args.document.version });
@@ -145,9 +155,12 @@ export function assigneesResolved(state0: EngineState, requestId: string, resolv
       s.approvals = [];
       s.remindersSent = 0;
       s.escalated = false;
-      s.dueAt = def.step.deadline ? addDuration(now, def.step.deadline) : undefined;
-      s.escalateAt = def.step.escalation ? addDuration(now, def.step.escalation.after) : undefined;
-      s.nextReminderAt = def.step.reminders ? nextWorkingTime(addDuration(now, def.step.reminders.every)) : undefined;
+      const cal = calendarAt(state.calendar);
+      // From calendar revision 2 a deadline or escalation in calendar days never lands on a weekend or holiday.
+      const onWorkingTime = (t: number) => (state.calendar ?? 1) >= 2 ? nextWorkingTime(t, cal) : t;
+      s.dueAt = def.step.deadline ? onWorkingTime(addDuration(now, def.step.deadline, cal)) : undefined;
+      s.escalateAt = def.step.escalation ? onWorkingTime(addDuration(now, def.step.escalation.after, cal)) : undefined;
+      s.nextReminderAt = def.step.reminders ? nextWorkingTime(addDuration(now, def.step.reminders.every, cal), cal) : undefined;
       state.history.push({ type: 'step_opened', at: now, stepId, via: 'system', detail: people.map((p) => p.email).join(', ') || 'no assignee found' });
       addParticipants(state, people);
       effects.push(notifyStep(state, def.step, s, 'task', people, `${stepId}/task/${s.round}`));
@@ -235,8 +248,12 @@ export function validateCommand(state: EngineState, actor: Actor, command: Comma
       if (!isCaseAdmin(state, actor)) return err('forbidden', "Only an administrator of the case's institution may reassign a step.");
       const s = openStep(state, command.stepId);
       if ('code' in s) return s;
-      if (!isAssignee(s, command.from)) return err('conflict', `${command.from} is not an assignee of this step.`, 'from');
-      if (hasVoted(s, command.from)) return err('conflict', `${command.from} has already decided.`, 'from');
+      if (command.from === undefined) {
+        if (!isShort(state, s)) return err('conflict', 'The step has enough assignees to be decided: name the assignee to replace (from).', 'from');
+      } else {
+        if (!isAssignee(s, command.from)) return err('conflict', `${command.from} is not an assignee of this step.`, 'from');
+        if (hasVoted(s, command.from)) return err('conflict', `${command.from} has already decided.`, 'from');
+      }
       if (isAssignee(s, command.to.email)) return err('conflict', `${command.to.email} is already an assignee.`, 'to.email');
       return null;
     }
@@ -359,20 +376,26 @@ export function applyCommand(state0: EngineState, actor: Actor, command: Command
       addParticipants(state, [command.to]);
       effects.push({ type: 'revokeLinks', stepId: s.id, emails: [actor.email] });
       const def = stepDef(state.policy, s.id)!.step;
-      effects.push(notifyStep(state, def, s, 'delegated', [command.to], `${s.id}/delegated/${s.round}/${lower(command.to.email)}`));
+      effects.push(notifyStep(state, def, s, 'delegated', [command.to], assignmentKey(s, 'delegation', `${s.id}/delegated/${s.round}/${lower(command.to.email)}`, command.to.email)));
       stepStatus = s.status;
       break;
     }
     case 'reassign': {
       const s = state.steps[command.stepId]!;
-      const from = s.assignments.find((a) => a.active && lower(a.email) === lower(command.from))!;
-      from.active = false;
-      s.assignments.push({ email: command.to.email, name: command.to.name, source: 'reassignment', delegatedFrom: [...(from.delegatedFrom ?? []), from.email], active: true });
-      entry({ type: 'reassigned', stepId: s.id, to: command.to.email, detail: `from ${command.from}`, comment: command.comment });
+      if (command.from === undefined) {
+        // Nobody (or too few) to decide the step: the administrator adds someone.
+        s.assignments.push({ email: command.to.email, name: command.to.name, source: 'reassignment', active: true });
+        entry({ type: 'reassigned', stepId: s.id, to: command.to.email, detail: 'added: too few assignees to decide the step', comment: command.comment });
+      } else {
+        const from = s.assignments.find((a) => a.active && lower(a.email) === lower(command.from!))!;
+        from.active = false;
+        s.assignments.push({ email: command.to.email, name: command.to.name, source: 'reassignment', delegatedFrom: [...(from.delegatedFrom ?? []), from.email], active: true });
+        entry({ type: 'reassigned', stepId: s.id, to: command.to.email, detail: `from ${command.from}`, comment: command.comment });
+        effects.push({ type: 'revokeLinks', stepId: s.id, emails: [command.from] });
+      }
       addParticipants(state, [command.to]);
-      effects.push({ type: 'revokeLinks', stepId: s.id, emails: [command.from] });
       const def = stepDef(state.policy, s.id)!.step;
-      effects.push(notifyStep(state, def, s, 'task', [command.to], `${s.id}/reassigned/${s.round}/${lower(command.to.email)}`));
+      effects.push(notifyStep(state, def, s, 'task', [command.to], assignmentKey(s, 'reassignment', `${s.id}/reassigned/${s.round}/${lower(command.to.email)}`, command.to.email)));
       stepStatus = s.status;
       break;
     }
@@ -433,6 +456,16 @@ export function nextWakeUp(state: EngineState): number | null {
   return next;
 }
 
+/**
+ * The email key of a delegation or reassignment to `email` (just added to the step): the same person handed the
+ * step a second time in a round (A→B, B→A, A→B) is a new email with a new link, so from the second time on the
+ * key counts the times (the first keeps the key it always had).
+ */
+function assignmentKey(s: StepState, source: 'delegation' | 'reassignment', key: string, email: string): string {
+  const times = s.assignments.filter((a) => a.source === source && lower(a.email) === lower(email)).length;
+  return times > 1 ? `${key}/${times}` : key;
+}
+
 /** Fires every reminder and escalation due at `now`. */
 export function tick(state0: EngineState, now: number): Transition {
   const state = clone(state0);
@@ -445,7 +478,8 @@ export function tick(state0: EngineState, now: number): Transition {
     if (def.reminders && s.nextReminderAt !== undefined && s.nextReminderAt <= now && (def.reminders.max === undefined || s.remindersSent < def.reminders.max)) {
       const waiting = activeOf(s).filter((a) => !hasVoted(s, a.email));
       s.remindersSent += 1;
-      s.nextReminderAt = nextWorkingTime(addDuration(now, def.reminders.every));
+      const cal = calendarAt(state.calendar);
+      s.nextReminderAt = nextWorkingTime(addDuration(now, def.reminders.every, cal), cal);
       state.history.push({ type: 'reminded', at: now, stepId: s.id, via: 'system', detail: `reminder ${s.remindersSent} to ${waiting.map((w) => w.email).join(', ')}` });
       if (waiting.length) effects.push(notifyStep(state, def, s, 'reminder', waiting, `${s.id}/reminder/${s.round}/${s.remindersSent}`));
     }
@@ -481,7 +515,7 @@ export function allowedActions(state: EngineState, actor: Actor | undefined): { 
       if (step.sendBack) probe({ type: 'sendBack', stepId: step.id, documentSha256: sha, to: step.sendBack.to[0]!, comment: 'x' }, 'send_back');
       probe({ type: 'delegate', stepId: step.id, to: { email: 'probe@invalid.invalid' } }, 'delegate');
       const s = state.steps[step.id];
-      if (s && s.status === 'open' && isCaseAdmin(state, actor) && activeOf(s).length) actions.push('reassign');
+      if (s && s.status === 'open' && isCaseAdmin(state, actor)) actions.push('reassign');
       if (actions.length) out.push({ stepId: step.id, actions });
     }
   }

@@ -105,6 +105,8 @@ export interface EngineState {
   pending?: { requestId: string; purpose: 'open' | 'escalation'; stepIds: string[] };
   seq: number;
   participants: string[];
+  /** The calendar revision (domain/time/holidays.ts) the case computes deadlines and reminders with; absent: 1. */
+  calendar?: number;
 }
 
 export type Command =
@@ -112,7 +114,8 @@ export type Command =
   | { type: 'reject'; stepId: string; documentSha256: string; comment: string; reasonCode?: string }
   | { type: 'sendBack'; stepId: string; documentSha256: string; to: string; comment: string }
   | { type: 'delegate'; stepId: string; to: Person; comment?: string }
-  | { type: 'reassign'; stepId: string; from: string; to: Person; comment?: string }
+  /** Without `from`: adds `to` to a step that has too few people left to decide it (nobody found, a quorum short). */
+  | { type: 'reassign'; stepId: string; from?: string; to: Person; comment?: string }
   | { type: 'withdraw'; comment?: string }
   | { type: 'resubmit'; document: { sha256: string; version: number }; fields?: Record<string, unknown>; comment?: string };
 

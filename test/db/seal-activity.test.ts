@@ -5,6 +5,10 @@ import { appendAuditEvents } from '../../activities/audit.js';
 import { createDevCertificateP12, createSealer, verifySealedPdf, type Sealer } from '../../activities/pdf/index.js';
 import { sealCaseDecision } from '../../activities/seal.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { describeWithPoppler, pdftotext } from '../support/poppler.js';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 let t: TestDb;
 let sealer: Sealer;
@@ -52,5 +56,39 @@ describe('sealDecision activity', () => {
     const text = pdf.toString('latin1');
     expect(text).toContain('seal-1');
     expect(verifySealedPdf(pdf, [sealer.certificate])).toMatchObject({ ok: true, byteRangeCoversWholeFile: true });
+  });
+});
+
+describeWithPoppler('sealDecision activity, read back by pdftotext', () => {
+  it('marks the approvals a resubmission voided, and lists the approvals of the new version plainly', async () => {
+    const rupp = await t.db.institution.findUniqueOrThrow({ where: { code: 'RUPP' } });
+    const SHA2 = 'b'.repeat(64);
+    await t.db.case.create({
+      data: {
+        id: 'seal-2',
+        type: 'strategy',
+        institutionId: rupp.id,
+        title: 'RUPP strategy, second version',
+        workflowId: 'seal-2',
+        documents: { create: [{ version: 1, sha256: SHA, fileName: 'v1.pdf', mimeType: 'application/pdf', size: 3 }, { version: 2, sha256: SHA2, fileName: 'v2.pdf', mimeType: 'application/pdf', size: 3 }] },
+      },
+    });
+    await appendAuditEvents(t.db, [
+      { idempotencyKey: 'seal-2/event/0', caseId: 'seal-2', type: 'submitted', actor: 'rector@demo.rupp.edu.kh', payload: {} },
+      { idempotencyKey: 'seal-2/event/1', caseId: 'seal-2', type: 'approved', actor: 'iro@demo.rupp.edu.kh', payload: { stepId: 'iro_check', comment: 'First look fine.' } },
+      { idempotencyKey: 'seal-2/event/2', caseId: 'seal-2', type: 'sent_back', actor: 'rector@demo.rupp.edu.kh', payload: { stepId: 'leadership_endorsement', comment: 'Add KPIs.' } },
+      { idempotencyKey: 'seal-2/event/3', caseId: 'seal-2', type: 'resubmitted', actor: 'rector@demo.rupp.edu.kh', payload: { documentVersion: 2 } },
+      { idempotencyKey: 'seal-2/event/4', caseId: 'seal-2', type: 'approved', actor: 'iro@demo.rupp.edu.kh', payload: { stepId: 'iro_check', comment: 'Second look fine.' } },
+    ]);
+    const { sealedId } = await sealCaseDecision({ db: t.db, sealer, publicUrl: 'http://localhost:3000' }, { ...input, caseId: 'seal-2', documentSha256: SHA2, documentVersion: 2 });
+    const row = await t.db.sealedDocument.findUniqueOrThrow({ where: { id: sealedId } });
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'chain-seal-')), 'seal-2.pdf');
+    await writeFile(file, row.bytes);
+    const text = pdftotext(file).replace(/\s+/g, ' ');
+    expect(text.match(/void: an earlier version/g)).toHaveLength(1);
+    // The table's columns interleave in pdftotext's output: the void approval is the first one, with its comment.
+    expect(text).toMatch(/Approved \(void: an earlier version\) .{0,80}First look fine\./);
+    expect(text).toMatch(/Approved .{0,80}Second look fine\./);
+    expect(text).toContain('Second look fine.');
   });
 });

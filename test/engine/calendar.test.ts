@@ -1,7 +1,7 @@
 // The Cambodian working-day calendar (UTC+7, Saturday and Sunday off, public holidays from the sub-decrees).
 import { describe, it, expect } from 'vitest';
-import { addDuration, cambodia, isWorkingDay, localDate, makeCalendar, nextWorkingTime } from '../../domain/time/calendar.js';
-import { cambodianHolidays } from '../../domain/time/holidays.js';
+import { addDuration, calendarAt, cambodia, isWorkingDay, localDate, makeCalendar, nextWorkingTime } from '../../domain/time/calendar.js';
+import { CALENDAR_REVISION, cambodianHolidays, fixedDateHolidays } from '../../domain/time/holidays.js';
 import { HOUR, local } from './helpers.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -70,12 +70,45 @@ describe('calendar', () => {
     expect(iso(addDuration(local(2026, 2, 6, 9), { workingDays: 1 }, cal))).toBe(iso(local(2026, 2, 10, 9)));
   });
 
+  it('a year without a published list: nothing at revision 1, the fixed-date holidays from revision 2', () => {
+    expect(Object.keys(cambodianHolidays)).not.toContain('2029');
+    const newYear = local(2029, 4, 16, 10); // Monday 16 April 2029, Khmer New Year
+    expect(isWorkingDay(newYear, calendarAt(1))).toBe(true);
+    expect(isWorkingDay(newYear, calendarAt(2))).toBe(false);
+    expect(isWorkingDay(newYear)).toBe(false); // the default calendar is the newest revision
+    expect(cambodia.revision).toBe(CALENDAR_REVISION);
+    for (const h of fixedDateHolidays) expect(isWorkingDay(Date.parse(`2031-${h.monthDay}T10:00:00+07:00`), calendarAt(2)), h.monthDay).toBe(false);
+    // 5 working days from Friday 11 April 2031 at revision 2: Mon 14–Wed 16 are Khmer New Year.
+    expect(iso(addDuration(local(2031, 4, 11, 9), { workingDays: 5 }, calendarAt(2)))).toBe(iso(local(2031, 4, 23, 9)));
+    expect(iso(addDuration(local(2031, 4, 11, 9), { workingDays: 5 }, calendarAt(1)))).toBe(iso(local(2031, 4, 18, 9)));
+  });
+
+  it('a listed year uses its own list, not the fixed dates', () => {
+    const cal = makeCalendar({ 2029: [{ date: '2029-04-13', name: 'Khmer New Year' }] }, 2);
+    expect(isWorkingDay(local(2029, 4, 13, 10), cal)).toBe(false);
+    expect(isWorkingDay(local(2029, 4, 16, 10), cal)).toBe(true); // not in 2029's list
+    expect(isWorkingDay(local(2030, 4, 16, 10), cal)).toBe(false); // 2030 has no list: fixed dates
+  });
+
+  it('revisions: a date added later counts only from its revision, a withdrawn one only up to it (running cases keep theirs)', () => {
+    const lists = { 2026: [{ date: '2026-02-09', name: 'One-off holiday', since: 3 }, { date: '2026-02-10', name: 'Moved away', until: 2 }] };
+    const mon = local(2026, 2, 9, 10);
+    const tue = local(2026, 2, 10, 10);
+    expect([isWorkingDay(mon, makeCalendar(lists, 2)), isWorkingDay(tue, makeCalendar(lists, 2))]).toEqual([true, false]);
+    expect([isWorkingDay(mon, makeCalendar(lists, 3)), isWorkingDay(tue, makeCalendar(lists, 3))]).toEqual([false, true]);
+    // calendarAt clamps to what exists and remembers each revision.
+    expect(calendarAt(99)).toBe(calendarAt(CALENDAR_REVISION));
+    expect(calendarAt(undefined)).toBe(calendarAt(1));
+    expect(calendarAt(0).revision).toBe(1);
+  });
+
   it('the holiday table is well formed: one entry per local date, every date in its own year', () => {
     for (const [year, list] of Object.entries(cambodianHolidays)) {
       const dates = list.map((h) => h.date);
       expect(new Set(dates).size, year).toBe(dates.length);
       for (const d of dates) expect(d.slice(0, 4), d).toBe(year);
       for (const d of dates) expect(localDate(Date.parse(`${d}T00:00:00+07:00`)), d).toBe(d);
+      for (const h of list) expect((h.since ?? 1) <= CALENDAR_REVISION && (h.until ?? CALENDAR_REVISION) >= (h.since ?? 1), h.date).toBe(true);
     }
   });
 });

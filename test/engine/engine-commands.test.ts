@@ -265,6 +265,20 @@ describe('delegation', () => {
     expect(approve(s, 'z@rupp.edu.kh', 'sign', T0).state.status).toBe('approved');
   });
 
+  it('A → B → A → B: the second hand-over to B is a new email (its own key), not a duplicate of the first', () => {
+    const a = user('a@rupp.edu.kh');
+    const b = user('b@rupp.edu.kh');
+    const d1 = act(start(p).state, a, { type: 'delegate', stepId: 'sign', to: { email: 'b@rupp.edu.kh' } }, T0);
+    const d2 = act(d1.state, b, { type: 'delegate', stepId: 'sign', to: { email: 'a@rupp.edu.kh' } }, T0);
+    const d3 = act(d2.state, a, { type: 'delegate', stepId: 'sign', to: { email: 'b@rupp.edu.kh' } }, T0);
+    expect([d1, d2, d3].map((d) => notifies(d.effects).map((n) => n.key))).toEqual([
+      ['sign/delegated/1/b@rupp.edu.kh'],
+      ['sign/delegated/1/a@rupp.edu.kh'],
+      ['sign/delegated/1/b@rupp.edu.kh/2'],
+    ]);
+    expect(validateCommand(d3.state, b, { type: 'approve', stepId: 'sign', documentSha256: SHA1 })).toBeNull();
+  });
+
   it('refuses delegating to oneself or to someone already assigned, and after deciding', () => {
     const s = start(p).state;
     const a = user('a@rupp.edu.kh');
@@ -315,6 +329,42 @@ describe('reassignment', () => {
     expect(r.state.history.at(-1)).toMatchObject({ type: 'reassigned', actor: 'admin@rupp.edu.kh', to: 'q@rupp.edu.kh', detail: 'from P2@rupp.edu.kh', comment: 'Conflict of interest.' });
     expect(validateCommand(r.state, user('p2@rupp.edu.kh'), { type: 'approve', stepId: 'panel', documentSha256: SHA1 })?.code).toBe('forbidden');
     expect(approve(r.state, 'q@rupp.edu.kh', 'panel', T0 + 2 * HOUR).state.status).toBe('approved');
+  });
+});
+
+describe('a step with too few people to decide it', () => {
+  const rupAdmin = user('admin@rupp.edu.kh', [{ role: 'admin', institution: 'RUPP' }]);
+  const add = (to: string): Command => ({ type: 'reassign', stepId: 'panel', to: { email: to }, comment: 'Nobody was found.' });
+
+  it('nobody found: an administrator adds someone, who is told and may decide', () => {
+    const p = policy([stage('review', [step('panel', { assignees: [{ kind: 'role', role: 'iro', institution: 'case' }] })])]);
+    const s = start(p, { dir: {} }).state;
+    expect(s.steps.panel).toMatchObject({ status: 'open', assignments: [] });
+    expect(s.history.at(-1)).toMatchObject({ type: 'step_opened', detail: 'no assignee found' });
+    expect(allowedActions(s, rupAdmin)).toEqual([{ stepId: 'panel', actions: ['reassign'] }]);
+    expect(validateCommand(s, user('iro@rupp.edu.kh', [{ role: 'iro', institution: 'RUPP' }]), add('x@rupp.edu.kh'))?.code).toBe('forbidden');
+
+    const r = act(s, rupAdmin, add('q@rupp.edu.kh'), T0 + HOUR);
+    expect(r.effects).toEqual([{ type: 'notify', kind: 'task', key: 'panel/reassigned/1/q@rupp.edu.kh', stepId: 'panel', stepName: 'Step panel', recipients: [{ email: 'q@rupp.edu.kh' }], dueAt: null }]);
+    expect(r.state.history.at(-1)).toMatchObject({ type: 'reassigned', actor: 'admin@rupp.edu.kh', to: 'q@rupp.edu.kh', detail: 'added: too few assignees to decide the step' });
+    expect(approve(r.state, 'q@rupp.edu.kh', 'panel', T0 + 2 * HOUR).state.status).toBe('approved');
+  });
+
+  it('a quorum its role cannot fill: after the one member approves, an administrator adds the second', () => {
+    const p = policy([stage('review', [step('panel', { assignees: [{ kind: 'role', role: 'iro', institution: 'case' }], mode: { type: 'quorum', n: 2 } })])]);
+    let s = start(p).state;
+    // Before anyone decided, the step is already short (1 person for 2 approvals).
+    expect(validateCommand(s, rupAdmin, add('q@rupp.edu.kh'))).toBeNull();
+    s = approve(s, 'iro@rupp.edu.kh', 'panel', T0).state;
+    expect(s.steps.panel!.status).toBe('open');
+    s = act(s, rupAdmin, add('q@rupp.edu.kh'), T0 + HOUR).state;
+    expect(approve(s, 'q@rupp.edu.kh', 'panel', T0 + 2 * HOUR).state.status).toBe('approved');
+  });
+
+  it('a step with enough people is not added to: name whom to replace', () => {
+    const p = policy([stage('review', [step('panel', { assignees: [person('p1@rupp.edu.kh'), person('p2@rupp.edu.kh')], mode: { type: 'quorum', n: 2 } })])]);
+    const s = start(p).state;
+    expect(validateCommand(s, rupAdmin, add('q@rupp.edu.kh'))).toMatchObject({ code: 'conflict', path: 'from' });
   });
 });
 

@@ -194,6 +194,26 @@ describe('escalation', () => {
   });
 });
 
+describe('deadlines on the calendar', () => {
+  const p = policy([stage('check', [step('iro', { deadline: { days: 30 }, escalation: { after: { days: 30, hours: 2 }, action: 'add', to: person('boss@rupp.edu.kh') } })])]);
+  const opened = local(2026, 3, 15, 14); // Sunday 15 March 2026: 30 days later is Tuesday 14 April, Khmer New Year
+
+  it('from calendar revision 2, a deadline or escalation in calendar days that lands on a holiday moves to the next working morning', () => {
+    const s = start(p, { now: opened, calendar: 2 }).state;
+    expect(s.calendar).toBe(2);
+    expect(iso(s.steps.iro!.dueAt!)).toBe(iso(local(2026, 4, 17, 8))); // Fri 17 April, after 14–16
+    expect(iso(s.steps.iro!.escalateAt!)).toBe(iso(local(2026, 4, 17, 8)));
+    expect(nextWakeUp(s)).toBe(local(2026, 4, 17, 8));
+  });
+
+  it('a case without a calendar revision (started before them) keeps the times it always computed', () => {
+    const s = start(p, { now: opened }).state;
+    expect(s.calendar).toBeUndefined();
+    expect(iso(s.steps.iro!.dueAt!)).toBe(iso(local(2026, 4, 14, 14)));
+    expect(iso(s.steps.iro!.escalateAt!)).toBe(iso(local(2026, 4, 14, 16)));
+  });
+});
+
 describe('nextWakeUp', () => {
   it('is the earliest reminder or escalation of the open steps, and null once the case is closed or sent back', () => {
     const p = policy([

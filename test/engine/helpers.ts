@@ -117,7 +117,7 @@ export function settle(state: EngineState, effects: Effect[], now: number, dir: 
 
 export function start(
   p: Policy,
-  opts: { fields?: Record<string, unknown>; now?: number; institution?: string; dir?: Record<string, Person[]>; caseId?: string } = {},
+  opts: { fields?: Record<string, unknown>; now?: number; institution?: string; dir?: Record<string, Person[]>; caseId?: string; calendar?: number } = {},
 ): Run {
   const now = opts.now ?? T0;
   const created = createCase({
@@ -128,6 +128,7 @@ export function start(
     institution: opts.institution ?? INSTITUTION,
     document: { sha256: SHA1, version: 1 },
     now,
+    calendar: opts.calendar,
   });
   return settle(created.state, created.effects, now, opts.dir);
 }

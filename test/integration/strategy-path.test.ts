@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 import { demoStrategyFields } from '../support/strategy-fields.js';
 import { waitFor } from '../support/wait.js';
-import { describeWithPoppler, pdfsig } from '../support/poppler.js';
+import { describeWithPoppler, pdfsig, pdftotext } from '../support/poppler.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -108,6 +108,12 @@ describe('strategy path over the real engine', () => {
     const sealed = await waitFor(() => h.t.db.sealedDocument.findFirst({ where: { caseId } }), { what: 'sealed decision' });
     expect(sealed.outcome).toBe('approved');
     expect(sealed.approvedSha256).toBe(sha);
+    // The seal covers the whole decision: the audit chain's head it names comes after the case's closing events
+    // (the sign-off and the outcome were stored before sealing).
+    const head = await h.t.db.auditEvent.findUniqueOrThrow({ where: { hash: sealed.auditHeadHash } });
+    const closing = await h.t.db.auditEvent.findMany({ where: { caseId, type: { in: ['approved', 'completed'] } }, orderBy: { seq: 'asc' } });
+    expect(closing.map((e) => e.type).slice(-2)).toEqual(['approved', 'completed']);
+    expect(closing.at(-1)!.seq <= head.seq).toBe(true);
     const row = await waitFor(async () => {
       const r = await h.t.db.case.findUnique({ where: { id: caseId } });
       return r?.status === 'approved' ? r : null;
@@ -151,6 +157,8 @@ describe('strategy path over the real engine', () => {
       const good = path.join(dir, 'good.pdf');
       await writeFile(good, row.bytes);
       expect(pdfsig(good)).toContain('Signature is Valid.');
+      // The decisions listed in the PDF end with the MoEYS sign-off that closed the case.
+      expect(pdftotext(good)).toContain('Signed off.');
       const flipped = flipInSignedStream(Buffer.from(row.bytes));
       const bad = path.join(dir, 'bad.pdf');
       await writeFile(bad, flipped);

@@ -22,6 +22,9 @@ describe('approval workflow (time-skipping server)', () => {
       const kinds = rec.notifications.map((n) => `${n.kind}:${n.recipients.map((r) => r.email).join(',')}`);
       expect(kinds).toEqual(['task:iro@rupp.kh', 'task:rector@rupp.kh', 'outcome:rector@rupp.kh']);
       expect(rec.audits.map((a) => a.type)).toEqual(['submitted', 'step_opened', 'approved', 'step_completed', 'step_opened', 'approved', 'step_completed', 'completed']);
+      // The decision is sealed once the closing approval and the outcome are stored: the PDF lists them all.
+      expect(rec.sealed).toHaveLength(1);
+      expect(rec.sealed[0]!.auditedBefore).toEqual(rec.audits.map((a) => a.type));
     });
   });
 
@@ -38,6 +41,7 @@ describe('approval workflow (time-skipping server)', () => {
           markers: (history.events ?? []).filter((e) => e.markerRecordedEventAttributes).length,
           audits: rec.audits.map((a) => a.type),
           notifications: rec.notifications.map((n) => n.kind),
+          sealedAfter: rec.sealed.map((x) => x.auditedBefore.at(-1)),
         };
       });
     const current = await run(APPROVAL_ENGINE_VERSION);
@@ -46,6 +50,8 @@ describe('approval workflow (time-skipping server)', () => {
     expect(legacy.markers).toBeGreaterThan(0);
     expect(legacy.audits).toEqual(current.audits);
     expect(legacy.notifications).toEqual(current.notifications);
+    expect(current.sealedAfter).toEqual(['completed']);
+    expect(legacy.sealedAfter).toEqual(['completed']);
   });
 
   it('runs the steps of a stage in parallel and skips a conditional step whose condition is false', async () => {

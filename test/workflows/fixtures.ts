@@ -4,6 +4,7 @@ import type { Activities } from '../../activities/index.js';
 import type { AssigneeSpec } from '../../activities/assignees.js';
 import type { NotifyInput } from '../../activities/notify.js';
 import type { Policy } from '../../domain/routing/policy.js';
+import { CALENDAR_REVISION } from '../../domain/time/holidays.js';
 import { APPROVAL_ENGINE_VERSION, type ApprovalInput } from '../../workflows/approval/messages.js';
 import type { Actor } from '../../domain/approval/index.js';
 
@@ -24,7 +25,8 @@ export interface Recorder {
   projections: number;
   audits: { type: string; idempotencyKey: string }[];
   revoked: { stepId: string; emails?: string[] }[];
-  sealed: { caseId: string; outcome: string; documentSha256: string }[];
+  /** Each seal with the audit event types stored when it was sealed (what the PDF lists). */
+  sealed: { caseId: string; outcome: string; documentSha256: string; auditedBefore: string[] }[];
   progress: { strategyCaseId: string; point: string; n: number }[];
 }
 
@@ -60,7 +62,7 @@ export function fakeActivities(rec: Recorder): Activities {
       return { appended: audit.length, applied: true };
     },
     async sealDecision(args) {
-      rec.sealed.push(args);
+      rec.sealed.push({ ...args, auditedBefore: rec.audits.map((a) => a.type) });
       return { sealedId: `sealed-${args.caseId}`, sha256: 'f'.repeat(64), created: true };
     },
     async revokeLinks(args) {
@@ -166,4 +168,5 @@ export const input = (caseId: string, policy: Policy, fields: Record<string, unk
   submitter: { email: 'rector@rupp.kh', name: 'Rector RUPP' },
   document: { sha256: 'a'.repeat(64), version: 1 },
   engineVersion: APPROVAL_ENGINE_VERSION,
+  calendarRevision: CALENDAR_REVISION,
 });

@@ -11,6 +11,7 @@ import { createMailer } from '../../activities/mailer.js';
 import type { Sealer } from '../../activities/pdf/index.js';
 import type { ProgressReminderInput } from '../../activities/progress.js';
 import { isWorkingDay, localDate } from '../../domain/time/calendar.js';
+import { CALENDAR_REVISION } from '../../domain/time/holidays.js';
 import { nextProgressReminder, reportDue, type Period } from '../../domain/strategy/progress.js';
 import { strategyProgressWorkflow } from '../../workflows/progress/workflow.js';
 import { progressStateQuery, progressWorkflowId } from '../../workflows/progress/messages.js';
@@ -199,6 +200,9 @@ describe('progress-report schedule (time-skipping server, real activity and data
       ]);
       const started = (await child.fetchHistory()).events![0]!.workflowExecutionStartedEventAttributes!;
       expect(JSON.stringify(started.input)).not.toContain('vision');
+      // The schedule computes with the strategy case's calendar revision (years ahead, replays the same).
+      const childInput = JSON.parse(Buffer.from(started.input!.payloads![0]!.data!).toString('utf8')) as { calendarRevision?: number };
+      expect(childInput.calendarRevision).toBe(CALENDAR_REVISION);
     });
     await withCase(input(`prog-no-${randomUUID()}`, policies.sequential(), fields), async (h) => {
       await h.send(actor('iro@rupp.kh'), { type: 'reject', stepId: 'iro_check', documentSha256: SHA, comment: 'Out of scope.' });

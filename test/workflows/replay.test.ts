@@ -2,8 +2,10 @@
 // replay against today's code, so that a change that would break cases already running fails here first.
 // When you change the workflow: keep the old fixtures passing (guard changed behaviour with patched()), and
 // record the new shape as well: RECORD_HISTORIES=1 npx vitest run test/workflows/replay.test.ts
-// Unprefixed files are what today's code writes (cases opened at engine version 3: no patch markers); v1-, v2- and
-// v3- are earlier generations (before the patches, and with them asked through patched()) and must keep replaying.
+// Unprefixed files are what today's code writes (cases opened at engine version 4: no patch markers, the closing
+// decision stored before it is sealed, calendar revision 2); v1-, v2- and v3- are earlier generations (before the
+// patches, and with them asked through patched()), v4- cases opened at engine version 3 (sealed before the closing
+// decision was stored); all must keep replaying.
 import { randomUUID } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';

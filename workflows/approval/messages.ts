@@ -26,6 +26,11 @@ export interface ApprovalInput {
    * markers (nor the search-attribute upsert that comes with each). Absent in cases started before it existed.
    */
   engineVersion?: number;
+  /**
+   * The revision of the holiday calendar the case computes deadlines and reminders with (CALENDAR_REVISION in
+   * domain/time/holidays.ts when it was opened; absent: 1). Kept for the case's life, so replays compute the same.
+   */
+  calendarRevision?: number;
   /** Continue-as-new once history reaches this many events (default 8,000; tests set it low). */
   maxHistoryEvents?: number;
   /** Set by continue-as-new: the state carried over from the previous run. */
@@ -33,7 +38,7 @@ export interface ApprovalInput {
 }
 
 /** What new cases start with (api/cases/create-case.ts); raise it together with a new patch-free behaviour. */
-export const APPROVAL_ENGINE_VERSION = 3;
+export const APPROVAL_ENGINE_VERSION = 4;
 
 export interface CarriedState {
   engine: EngineState;

@@ -35,12 +35,21 @@ const MAX_HISTORY_EVENTS = 8_000;
 export type ApprovalOutcome = { caseId: string; outcome: 'approved' | 'rejected' | 'withdrawn'; runs: number; sealedId?: string };
 
 /**
- * The patches of this workflow so far. Cases opened at engine version 3 or later take them all without asking (the
- * version is in their input, hence in history: deterministic); older runs ask `patched()` as they always did.
+ * The patches of this workflow so far, each with the engine version from which new cases take it without asking:
+ * the version is in their input, hence in history (deterministic); cases opened before that version ask
+ * `patched()` as they always did. A new patch gets the next APPROVAL_ENGINE_VERSION (messages.ts), never an old one:
+ * cases opened at an older version recorded the old behaviour without a marker.
  */
-type Patch = 'revoke-links-on-reject' | 'revoke-links-only-via-link' | 'record-audit-with-projection' | 'strategy-progress-schedule';
-const PATCH_FREE_FROM_VERSION = 3;
-const hasPatch = (input: ApprovalInput, id: Patch): boolean => (input.engineVersion ?? 0) >= PATCH_FREE_FROM_VERSION || patched(id);
+const PATCHES = {
+  'revoke-links-on-reject': 3,
+  'revoke-links-only-via-link': 3,
+  'record-audit-with-projection': 3,
+  'strategy-progress-schedule': 3,
+  /** The audit rows (and projection) of the closing transition are recorded before the decision is sealed. */
+  'audit-before-seal': 4,
+} as const;
+type Patch = keyof typeof PATCHES;
+const hasPatch = (input: ApprovalInput, id: Patch): boolean => (input.engineVersion ?? 0) >= PATCHES[id] || patched(id);
 
 export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOutcome> {
   const queue: engine.Effect[] = [];
@@ -62,6 +71,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
       document: input.document,
       now: Date.now(),
       via: input.submittedVia,
+      calendar: input.calendarRevision,
     });
     state = created.state;
     queue.push(...created.effects);
@@ -129,6 +139,12 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
         await acts.revokeLinks({ caseId: input.caseId, stepId: effect.stepId, emails: effect.emails });
         return;
       case 'seal': {
+        // The sealed PDF lists the decisions and the audit chain's head as stored: the closing decision must be
+        // stored first (cases opened before version 4 sealed first and replay that way).
+        if (hasPatch(input, 'audit-before-seal')) {
+          dirty = false;
+          await flush();
+        }
         const sealed = await acts.sealDecision({
           caseId: input.caseId,
           outcome: effect.outcome,
@@ -243,7 +259,7 @@ async function startProgressSchedule(input: ApprovalInput, fields: Record<string
   try {
     await startChild(strategyProgressWorkflow, {
       workflowId: progressWorkflowId(input.caseId),
-      args: [{ caseId: input.caseId, institution: input.institution, period }],
+      args: [{ caseId: input.caseId, institution: input.institution, period, ...(input.calendarRevision ? { calendarRevision: input.calendarRevision } : {}) }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     });

@@ -10,6 +10,8 @@ export interface ProgressInput {
   caseId: string;
   institution: string;
   period: Period;
+  /** The holiday calendar revision of the strategy case (see ApprovalInput.calendarRevision); absent: 1. */
+  calendarRevision?: number;
   /** Continue-as-new once history reaches this many events (default 2,000; tests set it low). */
   maxHistoryEvents?: number;
   /** Set by continue-as-new. */

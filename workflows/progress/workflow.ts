@@ -7,7 +7,7 @@
 import { continueAsNew, log, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import { nextProgressReminder, progressSchedule } from '../../domain/strategy/progress.js';
-import { nextWorkingTime } from '../../domain/time/calendar.js';
+import { calendarAt, nextWorkingTime } from '../../domain/time/calendar.js';
 import { progressStateQuery, type PointState, type ProgressInput, type ProgressOutcome } from './messages.js';
 
 const acts = proxyActivities<Activities>({
@@ -20,10 +20,11 @@ const acts = proxyActivities<Activities>({
 const MAX_HISTORY_EVENTS = 2_000;
 
 function initialPoints(input: ProgressInput, now: number): PointState[] {
-  return progressSchedule(input.period).map((due) => {
+  const cal = calendarAt(input.calendarRevision);
+  return progressSchedule(input.period, cal).map((due) => {
     // Signed off late (the heads-up time or even the due date already passed): the first email goes now (on a
     // working day); when that is already the due date's reminder, there is no separate heads-up.
-    const at = now < due.headsUpAt ? due.headsUpAt : nextWorkingTime(now);
+    const at = now < due.headsUpAt ? due.headsUpAt : nextWorkingTime(now, cal);
     return { point: due.point, dueDate: due.dueDate, nextAt: at, n: at < due.firstReminderAt ? 0 : 1, status: 'open' };
   });
 }
@@ -32,6 +33,7 @@ export async function strategyProgressWorkflow(input: ProgressInput): Promise<Pr
   const points = input.carried?.points ?? initialPoints(input, Date.now());
   let emails = input.carried?.reminders ?? 0;
   const runs = (input.carried?.runs ?? 0) + 1;
+  const cal = calendarAt(input.calendarRevision);
   setHandler(progressStateQuery, () => ({ points, emails }));
 
   for (;;) {
@@ -62,10 +64,10 @@ export async function strategyProgressWorkflow(input: ProgressInput): Promise<Pr
     }
     emails++;
     if (next.n === 0) {
-      const due = progressSchedule(input.period).find((d) => d.point === next.point)!;
+      const due = progressSchedule(input.period, cal).find((d) => d.point === next.point)!;
       next.nextAt = Math.max(due.firstReminderAt, next.nextAt);
     } else {
-      next.nextAt = nextProgressReminder(next.nextAt);
+      next.nextAt = nextProgressReminder(next.nextAt, undefined, cal);
     }
     next.n++;
   }

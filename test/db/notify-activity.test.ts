@@ -1,0 +1,38 @@
+// The notify activity against a real database and the outbox mailer: the text people read, once per recipient
+// however often the activity runs.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMailer } from '../../activities/mailer.js';
+import { sendNotifications } from '../../activities/notify.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+  const rupp = await t.db.institution.findUniqueOrThrow({ where: { code: 'RUPP' } });
+  await t.db.case.create({ data: { id: 'notify-1', type: 'mou', institutionId: rupp.id, title: 'MoU with Saarland University', workflowId: 'notify-1' } });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('notify activity', () => {
+  it('states the due date as a Phnom Penh date, and sends each email once', async () => {
+    const deps = { db: t.db, mailer: createMailer({ db: t.db, from: 'CHAIn <no-reply@chain.localhost>' }), publicUrl: 'http://localhost:3000' };
+    const input = {
+      caseId: 'notify-1',
+      kind: 'task' as const,
+      key: 'notify-1/legal/task/1',
+      stepId: 'legal',
+      stepName: 'Legal review',
+      recipients: [{ email: 'iro@demo.rupp.edu.kh', name: 'IRO' }],
+      // 18:00 UTC on 16 February is 01:00 on 17 February in Phnom Penh.
+      dueAt: '2026-02-16T18:00:00.000Z',
+    };
+    expect(await sendNotifications(deps, input)).toEqual({ sent: 1, duplicates: 0 });
+    expect(await sendNotifications(deps, input)).toEqual({ sent: 0, duplicates: 1 });
+    const rows = await t.db.outboxMessage.findMany({ where: { caseId: 'notify-1' } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.text).toContain('Due: 2026-02-17');
+    expect(rows[0]!.text).not.toContain('2026-02-16');
+  });
+});
