@@ -8,6 +8,7 @@ import type { Logger } from '../lib/logger.js';
 import { apiKeyAuth } from './auth/authenticate.js';
 import { apiKeyAuthenticator } from '../lib/identity.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
+import { jsonBodies, rejectUnsafeInput } from './http/input-limits.js';
 import { systemRoutes } from './routes/system.js';
 import { caseRoutes } from './routes/cases.js';
 import { decisionRoutes } from './routes/decisions.js';
@@ -46,8 +47,10 @@ export function createApp(deps: AppDeps): Express {
       serializers: { req: (req) => ({ method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
     }),
   );
-  app.use(express.json({ limit: '15mb' }));
+  // Small JSON bodies except where a document is uploaded inline; then no NUL and no deep nesting anywhere.
+  app.use(jsonBodies());
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use(rejectUnsafeInput);
   for (const a of deps.authenticators ?? []) app.use(a(deps));
   app.use(apiKeyAuth(apiKeyAuthenticator(deps.db, { ttlMs: deps.apiKeyCacheMs ?? 0 })));
   app.use(systemRoutes(deps));

@@ -48,3 +48,14 @@ export class AppError extends Error {
 }
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+
+/**
+ * A unique constraint refused a write (Prisma's P2002, or a raw statement's 23505 through the driver adapter):
+ * usually a concurrent request that stored the same thing a moment earlier.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string } } } } | null;
+  if (e?.code === 'P2002') return true;
+  const cause = e?.meta?.driverAdapterError?.cause;
+  return cause?.kind === 'UniqueConstraintViolation' || cause?.originalCode === '23505';
+}

@@ -5,17 +5,19 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
 import { utcTimestamp, type Db } from '../../lib/db/client.js';
-import { AppError } from '../../lib/errors.js';
+import { AppError, isUniqueViolation } from '../../lib/errors.js';
 import type { Identity } from '../../lib/identity.js';
 import { canCreateCase } from '../../lib/authz.js';
 import { canonicalJson } from '../../lib/canonical-json.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import { approvalWorkflow } from '../../workflows/approval/workflow.js';
 import { APPROVAL_ENGINE_VERSION, type ApprovalInput } from '../../workflows/approval/messages.js';
+import { CALENDAR_REVISION } from '../../domain/time/holidays.js';
 import { findPolicyInForce } from '../policies/find-policy.js';
 import type { createCaseBody } from './schemas.js';
 import { decodePdf } from './documents.js';
-import { validateCaseFields } from './case-fields.js';
+import { checkFieldBounds, validateCaseFields } from './case-fields.js';
+import { findInputIssue } from '../http/input-limits.js';
 import { checkStrategyReport } from './strategy-report.js';
 import type { StrategyReportFields } from '../../domain/strategy/report-fields.js';
 
@@ -31,6 +33,10 @@ export interface CreateCaseOptions {
 
 export async function createCase(opts: CreateCaseOptions) {
   const { db, identity, input } = opts;
+  // Before anything reads them (pages reach here from multipart forms, which the edge checks do not parse).
+  const titleIssue = findInputIssue(input.title, { maxDepth: 0 }, ['body', 'title']);
+  if (titleIssue) throw new AppError('validation_failed', 'The title is not valid.', { issues: [titleIssue] });
+  checkFieldBounds(input.fields, 'body.fields');
   const institution = await db.institution.findUnique({ where: { code: input.institution } });
   if (!institution) {
     throw new AppError('validation_failed', 'Unknown institution.', { issues: [{ path: 'body.institution', message: `no institution with code ${input.institution}` }] });
@@ -63,16 +69,23 @@ export async function createCase(opts: CreateCaseOptions) {
   // The case and its first version in one statement (no transaction held open across round trips).
   const at = utcTimestamp(new Date().toISOString());
   const fieldsJson = JSON.stringify(fields);
-  await db.$executeRaw`
-    WITH "c" AS (
-      INSERT INTO "Case" ("id", "type", "institutionId", "title", "workflowId", "fields", "policyKey", "policyVersion", "createdById", "assignees", "createdAt", "updatedAt")
-      VALUES (${caseId}, ${input.type}::"CaseType", ${institution.id}, ${input.title}, ${caseId}, ${fieldsJson}::jsonb, ${policy.key}, ${policy.version}::int,
-              ${identity.personId}, ${[identity.email.toLowerCase()]}::text[], ${at}, ${at})
-      RETURNING "id")
-    INSERT INTO "DocumentVersion" ("id", "caseId", "version", "sha256", "fileName", "mimeType", "size", "content", "fields", "authorId", "createdAt")
-    SELECT ${randomUUID()}, "c"."id", 1, ${sha256}, ${document.fileName}, ${document.mimeType}, ${document.bytes.length}::int, ${new Uint8Array(document.bytes)},
-           ${fieldsJson}::jsonb, ${identity.personId}, ${at}
-    FROM "c"`;
+  try {
+    await db.$executeRaw`
+      WITH "c" AS (
+        INSERT INTO "Case" ("id", "type", "institutionId", "title", "workflowId", "fields", "policyKey", "policyVersion", "createdById", "assignees", "createdAt", "updatedAt")
+        VALUES (${caseId}, ${input.type}::"CaseType", ${institution.id}, ${input.title}, ${caseId}, ${fieldsJson}::jsonb, ${policy.key}, ${policy.version}::int,
+                ${identity.personId}, ${[identity.email.toLowerCase()]}::text[], ${at}, ${at})
+        RETURNING "id")
+      INSERT INTO "DocumentVersion" ("id", "caseId", "version", "sha256", "fileName", "mimeType", "size", "content", "fields", "authorId", "createdAt")
+      SELECT ${randomUUID()}, "c"."id", 1, ${sha256}, ${document.fileName}, ${document.mimeType}, ${document.bytes.length}::int, ${new Uint8Array(document.bytes)},
+             ${fieldsJson}::jsonb, ${identity.personId}, ${at}
+      FROM "c"`;
+  } catch (err) {
+    // The same key at the same moment (a double submit, a client retrying before the first answer): the other
+    // request stored the case and starts its workflow; this one answers like a repeat.
+    if (opts.idempotencyKey && isUniqueViolation(err)) return { created: false, caseId };
+    throw err;
+  }
 
   const workflowInput: ApprovalInput = {
     caseId,
@@ -85,6 +98,7 @@ export async function createCase(opts: CreateCaseOptions) {
     document: { sha256, version: 1 },
     submittedVia: identity.via,
     engineVersion: APPROVAL_ENGINE_VERSION,
+    calendarRevision: CALENDAR_REVISION,
   };
   try {
     await opts.temporal.workflow.start(approvalWorkflow, {

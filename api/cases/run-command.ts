@@ -1,11 +1,17 @@
 // Sends one command to a case's workflow as an Update and maps the engine's rejection to the API's errors.
-// The update id is the idempotency key: Temporal returns the first result for a repeated id.
+// The update id is the idempotency key — but not the client's key itself: Temporal returns the first result for a
+// repeated update id whatever the arguments, so a key reused by another person, or for another command, would
+// silently get someone else's result and its own decision would be dropped. The id is derived from the person,
+// their key and the command: a true repeat gets the first result, anything else is a request of its own.
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError, WorkflowNotFoundError, NamespaceNotFoundError, isGrpcServiceError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { AppError, type AppErrorCode } from '../../lib/errors.js';
 import type { Identity } from '../../lib/identity.js';
+import { canonicalJson } from '../../lib/canonical-json.js';
+import { sha256Hex } from '../../lib/crypto.js';
 import { commandUpdate, type CommandResult, type EngineCommand } from '../../workflows/approval/messages.js';
+import { EDGE_LIMITS, findInputIssue } from '../http/input-limits.js';
 import { toViewer } from './viewer.js';
 
 const engineCodes: Record<string, AppErrorCode> = {
@@ -22,20 +28,31 @@ export interface RunCommandOptions {
   workflowId: string;
   identity: Identity;
   command: EngineCommand;
+  /** The client's idempotency key (Idempotency-Key header, requestId, a form's nonce). */
   requestId?: string;
 }
 
+/** The update id of a keyed request: the same person, key and command (canonical JSON) give the same id. */
+export const commandUpdateId = (personId: string, requestId: string, command: EngineCommand): string =>
+  `cmd-${sha256Hex(`${personId}\n${requestId}\n${canonicalJson(command)}`)}`;
+
 export async function runCommand(opts: RunCommandOptions): Promise<CommandResult> {
+  // The JSON API's bodies were checked at the edge; the pages' multipart forms were not. A NUL would be accepted
+  // by the workflow and then fail the activity that records the decision, forever.
+  const issue = findInputIssue(opts.command, EDGE_LIMITS, ['body']);
+  if (issue) throw new AppError('validation_failed', 'The request is not valid.', { issues: [issue] });
   const handle = opts.temporal.workflow.getHandle(opts.workflowId);
   try {
     return await handle.executeUpdate(commandUpdate, {
       args: [{ actor: toViewer(opts.identity), command: opts.command }],
-      updateId: opts.requestId ?? randomUUID(),
+      updateId: opts.requestId ? commandUpdateId(opts.identity.personId, opts.requestId, opts.command) : randomUUID(),
     });
   } catch (err) {
     throw mapUpdateError(err);
   }
 }
+
+const GRPC_INVALID_ARGUMENT = 3;
 
 export function mapUpdateError(err: unknown): AppError {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
@@ -48,7 +65,16 @@ export function mapUpdateError(err: unknown): AppError {
     }
   }
   if (err instanceof WorkflowNotFoundError) return new AppError('case_closed', 'This case is no longer running.');
-  const msg = String((err as Error)?.message ?? err);
-  if (/workflow execution already completed|not found/i.test(msg)) return new AppError('case_closed', 'This case is no longer running.');
+  const msg = [err, (err as { cause?: unknown })?.cause].map((e) => String((e as Error)?.message ?? e ?? '')).join(' | ');
+  // A misconfigured namespace is ours to fix, not the case's end.
+  if (err instanceof NamespaceNotFoundError) return new AppError('dependency_unavailable', 'The workflow engine is not available. Try again later.', { internal: msg });
+  // The server refused the request itself as malformed (an id or a payload too long, too large): retrying the
+  // same request cannot help, so it is the client's to change, not a "try again".
+  const grpc = [err, (err as { cause?: unknown })?.cause].find(isGrpcServiceError);
+  if (grpc?.code === GRPC_INVALID_ARGUMENT) {
+    if (/\bsize\b|too large/i.test(grpc.details ?? grpc.message)) return new AppError('payload_too_large', 'The request is too large for the workflow engine.', { internal: msg });
+    return new AppError('validation_failed', 'The workflow engine refused the request as invalid.', { internal: msg });
+  }
+  if (/workflow execution already completed|workflow (execution )?not found/i.test(msg)) return new AppError('case_closed', 'This case is no longer running.');
   return new AppError('dependency_unavailable', 'The workflow engine did not answer. Try again; a repeated request is safe.', { internal: msg });
 }

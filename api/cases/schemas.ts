@@ -27,6 +27,10 @@ export const createCaseBody = z
   })
   .strict();
 
+/** A version number in a query (?version=, ?from=, ?to=): a PostgreSQL integer, so that a huge one is a 422, not a 500. */
+export const MAX_INT4 = 2_147_483_647;
+export const versionNumber = z.coerce.number().int().min(1).max(MAX_INT4);
+
 export const caseIdParams = z.object({ id: z.string().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'a case id') });
 
 export const listCasesQuery = z
@@ -36,7 +40,7 @@ export const listCasesQuery = z
     status: z.enum(['starting', 'in_progress', 'sent_back', 'approved', 'rejected', 'withdrawn']).optional(),
     assignee: z.string().email().optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().optional(),
+    cursor: z.string().max(100).regex(/^[A-Za-z0-9_-]+$/, 'a case id, as nextCursor gave it').optional(),
   })
   .strict();
 

@@ -20,7 +20,7 @@ export function toCommand(b: ApiCommand): EngineCommand {
     case 'delegate':
       return { type: 'delegate', stepId: b.stepId, to: b.to, comment: b.comment };
     case 'reassign':
-      return { type: 'reassign', stepId: b.stepId, from: b.from, to: b.to, comment: b.comment };
+      return { type: 'reassign', stepId: b.stepId, ...(b.from ? { from: b.from } : {}), to: b.to, comment: b.comment };
     case 'withdraw':
       return { type: 'withdraw', comment: b.comment };
   }

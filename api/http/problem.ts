@@ -26,8 +26,11 @@ export function toAppError(err: unknown): AppError {
   // body-parser's errors: malformed JSON, too large, wrong charset.
   if (e?.type === 'entity.parse.failed') return new AppError('bad_request', 'The request body is not valid JSON.');
   if (e?.type === 'entity.too.large') return new AppError('payload_too_large', 'The request body is too large.');
+  if (e?.type === 'parameters.too.many') return new AppError('payload_too_large', 'The form has too many fields.');
   if (e?.status === 415 || e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return new AppError('unsupported_media_type', 'The request body has an unsupported encoding.');
+  // Anything else the parsers or the router refuse as the client's mistake (a body cut short, a malformed %-escape in the path).
+  if (e?.status === 400 || e?.statusCode === 400) return new AppError('bad_request', 'The request could not be read.', { internal: String(e?.message ?? err) });
   return new AppError('internal', 'Something went wrong on our side. It has been logged.', { internal: String(e?.message ?? err) });
 }
 

@@ -4,6 +4,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../lib/errors.js';
 import { zodIssues } from './problem.js';
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeySchema } from './idempotency.js';
 
 export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -16,6 +17,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   params?: P;
   query?: Q;
   body?: B;
+  /** Reads (and checks: 422 when malformed) the optional Idempotency-Key header into `idempotencyKey`. */
+  idempotent?: boolean;
   /** Documented responses: status → description (+ optional schema). */
   responses: Record<number, { description: string; schema?: z.ZodType }>;
 }
@@ -24,6 +27,8 @@ export interface Parsed<P extends z.ZodType, Q extends z.ZodType, B extends z.Zo
   params: z.infer<P>;
   query: z.infer<Q>;
   body: z.infer<B>;
+  /** The Idempotency-Key header, when the route is idempotent and the client sent one. */
+  idempotencyKey?: string;
 }
 
 export const registry: RouteSpec<z.ZodType, z.ZodType, z.ZodType>[] = [];
@@ -46,6 +51,7 @@ export function route<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType 
       params: parsePart(spec.params, req.params, 'params'),
       query: parsePart(spec.query, req.query, 'query'),
       body: parsePart(spec.body, req.body, 'body'),
+      idempotencyKey: spec.idempotent ? idempotencyKeyOf(req) : undefined,
     };
     const out = await handler(input, req, res);
     if (!res.headersSent) {
@@ -53,6 +59,18 @@ export function route<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType 
       else res.json(out);
     }
   });
+}
+
+function idempotencyKeyOf(req: Request): string | undefined {
+  const value = req.get(IDEMPOTENCY_KEY_HEADER);
+  if (value === undefined) return undefined;
+  const r = idempotencyKeySchema.safeParse(value);
+  if (!r.success) {
+    throw new AppError('validation_failed', `The ${IDEMPOTENCY_KEY_HEADER} header is not valid.`, {
+      issues: [{ path: `headers.${IDEMPOTENCY_KEY_HEADER.toLowerCase()}`, message: r.error.issues[0]?.message ?? 'not valid' }],
+    });
+  }
+  return r.data;
 }
 
 const toJson = (s: z.ZodType) => z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
@@ -69,6 +87,7 @@ export function openApiDocument(info: { title: string; version: string; serverUr
         parameters.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema: s });
       }
     }
+    if (r.idempotent) parameters.push({ name: IDEMPOTENCY_KEY_HEADER, in: 'header', required: false, description: idempotencyKeySchema.description, schema: toJson(idempotencyKeySchema) });
     paths[p] ??= {};
     paths[p][r.method] = {
       summary: r.summary,

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { EngineActor, EngineCommand } from '../../workflows/approval/messages.js';
 import { AppError } from '../../lib/errors.js';
+import { scoresSchema } from '../cases/command-schemas.js';
 
 export const LINK_ACTIONS = ['approve', 'reject', 'send_back', 'delegate'] as const;
 export type LinkAction = (typeof LINK_ACTIONS)[number];
@@ -26,14 +27,24 @@ export const linkFormSchema = z
 
 export type LinkForm = z.infer<typeof linkFormSchema>;
 
+/**
+ * The rubric scores of a form (score_<criterion> = number), held to the API's bounds (scoresSchema): a criterion id
+ * like a policy's, at most 100, finite and in range — 422 naming the form field otherwise. Empty fields are skipped.
+ */
 export function parseScores(form: Record<string, unknown>): Record<string, number> | undefined {
   const scores: Record<string, number> = {};
   for (const [k, v] of Object.entries(form)) {
-    if (!k.startsWith('score_') || typeof v !== 'string' || v === '') continue;
-    const n = Number(v);
-    if (Number.isFinite(n)) scores[k.slice('score_'.length)] = n;
+    if (!k.startsWith('score_') || typeof v !== 'string' || v.trim() === '') continue;
+    scores[k.slice('score_'.length)] = Number(v);
   }
-  return Object.keys(scores).length ? scores : undefined;
+  if (!Object.keys(scores).length) return undefined;
+  const r = scoresSchema.safeParse(scores);
+  if (!r.success) {
+    throw new AppError('validation_failed', 'Please check the scores.', {
+      issues: r.error.issues.map((i) => ({ path: i.path.length ? `score_${String(i.path[0])}` : 'scores', message: i.code === 'invalid_type' ? 'a number' : i.message })),
+    });
+  }
+  return r.data;
 }
 
 /** The engine sees a link's holder as the recipient, acting by link, bound to the link's step, with no roles. */

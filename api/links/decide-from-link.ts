@@ -5,6 +5,10 @@
 // Rejected by the workflow's validator → the claim is released (nothing happened). No answer (crash, timeout) →
 // the claim stays pending and a retry re-sends the stored command under the same update id, so Temporal returns
 // the first result instead of deciding twice. A POST on a used token shows what was recorded.
+// The token's id is a safe update id as it is (unlike a client's idempotency key, see run-command.ts): a token
+// belongs to one recipient and one step, is claimed by one request at a time, and is re-sent only with the command
+// stored in its claim. A different command under the same token follows only a refusal, which Temporal does not
+// keep: the validator rejected it before anything was written to history.
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Db } from '../../lib/db/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
@@ -94,8 +98,9 @@ async function send(
     });
   } catch (err) {
     const mapped = mapUpdateError(err);
-    if (err instanceof WorkflowUpdateFailedError || mapped.code === 'case_closed') {
-      // The workflow said no (or the case is gone): nothing was decided, the link stays as it was.
+    if (err instanceof WorkflowUpdateFailedError || mapped.status < 500) {
+      // The workflow (or the server, for a malformed request) said no, or the case is gone: nothing was decided,
+      // the link stays as it was. Only "no answer" (5xx) keeps the claim pending for a retry.
       await o.db.linkToken.updateMany({ where: { id: tokenId, result: { path: ['state'], equals: 'pending' } }, data: { usedAt: null, result: Prisma.DbNull } });
     }
     throw mapped;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { route } from '../http/routes.js';
 import { requireIdentity } from '../auth/authenticate.js';
 import type { AppDeps } from '../app.js';
-import { caseIdParams, caseRow, createCaseBody, listCasesQuery } from '../cases/schemas.js';
+import { caseIdParams, caseRow, createCaseBody, listCasesQuery, versionNumber } from '../cases/schemas.js';
 import { createCase } from '../cases/create-case.js';
 import { getCase } from '../cases/get-case.js';
 import { listCases } from '../cases/list-cases.js';
@@ -22,24 +22,18 @@ export function caseRoutes(deps: AppDeps): Router {
       summary: 'Open a case: stores it and starts its workflow (workflow id = case id). Send Idempotency-Key to make retries safe.',
       tag: 'cases',
       body: createCaseBody,
+      idempotent: true,
       responses: {
         201: { description: 'the case, with its state' },
-        200: { description: 'the same Idempotency-Key was used before: the case created then' },
+        200: { description: 'the same person used the same Idempotency-Key before (or at the same moment): the case created then' },
         403: { description: 'you may not open this kind of case for this institution' },
-        422: { description: 'validation failed' },
+        413: { description: 'the body is larger than 15 MB' },
+        422: { description: 'validation failed (also: fields over 256 kB or nested deeper than 20, a malformed Idempotency-Key)' },
       },
     },
-    async ({ body }, req, res) => {
+    async ({ body, idempotencyKey }, req, res) => {
       const identity = requireIdentity(req);
-      const key = req.get('idempotency-key');
-      const { created, caseId } = await createCase({
-        db: deps.db,
-        temporal: deps.temporal,
-        taskQueue: deps.taskQueue,
-        identity,
-        input: body,
-        idempotencyKey: key && key.length <= 200 ? key : undefined,
-      });
+      const { created, caseId } = await createCase({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, identity, input: body, idempotencyKey });
       const view = await getCase({ db: deps.db, temporal: deps.temporal, identity, caseId, onQueryError: (err) => req.log.warn({ err: String(err) }, 'state query failed') });
       res.status(created ? 201 : 200).location(`/cases/${caseId}`).json(view);
     },
@@ -80,7 +74,7 @@ export function caseRoutes(deps: AppDeps): Router {
       summary: 'What changed in the structured fields between two document versions (default: the newest against the one before), for reviewers who saw the earlier one.',
       tag: 'cases',
       params: caseIdParams,
-      query: z.object({ from: z.coerce.number().int().min(1).optional(), to: z.coerce.number().int().min(1).optional() }).strict(),
+      query: z.object({ from: versionNumber.optional(), to: versionNumber.optional() }).strict(),
       responses: { 200: { description: 'the changes, path by path' }, 404: { description: 'no such case or version' } },
     },
     async ({ params, query }, req) => {

@@ -5,6 +5,7 @@ import { requireIdentity } from '../auth/authenticate.js';
 import type { AppDeps } from '../app.js';
 import { createPolicyVersion, getPolicy, listPolicies, validatePolicyDefinition } from '../policies/policy-admin.js';
 import { caseTypes } from '../../domain/case-types.js';
+import { versionNumber } from '../cases/schemas.js';
 
 const policyBody = z.record(z.string(), z.unknown()).describe('A routing policy (see domain/routing/policy.ts); validated with paths on error.');
 
@@ -33,7 +34,7 @@ export function policyRoutes(deps: AppDeps): Router {
       summary: 'A policy: its newest version (or ?version=N) and the list of versions.',
       tag: 'policies',
       params: z.object({ key: z.string().min(1).max(100) }),
-      query: z.object({ version: z.coerce.number().int().min(1).optional() }).strict(),
+      query: z.object({ version: versionNumber.optional() }).strict(),
       responses: { 200: { description: 'the policy' }, 404: { description: 'no such policy or version' } },
     },
     async ({ params, query }, req) => {

@@ -17,18 +17,24 @@ export function systemRoutes(deps: AppDeps): Router {
       auth: false,
       responses: { 200: { description: 'ready' }, 503: { description: 'a dependency is unreachable' } },
     },
-    async (_input, _req, res) => {
-      const check = async (fn: () => Promise<unknown>) => {
+    async (_input, req, res) => {
+      // Public: the answer says which dependency is down and whether it timed out, never its error (hosts, ports,
+      // credentials in a connection string); that goes to the log.
+      const check = async (name: string, fn: () => Promise<unknown>) => {
+        let timer: NodeJS.Timeout | undefined;
         try {
-          await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout after 3 s')), 3000))]);
+          await Promise.race([fn(), new Promise((_, reject) => (timer = setTimeout(() => reject(new ReadyTimeout()), 3000)))]);
           return { ok: true as const };
         } catch (err) {
-          return { ok: false as const, error: String((err as Error).message ?? err) };
+          req.log?.warn({ dependency: name, err: String((err as Error)?.message ?? err) }, 'readiness check failed');
+          return { ok: false as const, error: err instanceof ReadyTimeout ? ('timeout' as const) : ('unreachable' as const) };
+        } finally {
+          clearTimeout(timer);
         }
       };
       const [database, temporal] = await Promise.all([
-        check(() => deps.db.$queryRaw`SELECT 1`),
-        check(() => deps.temporal.workflowService.getSystemInfo({})),
+        check('database', () => deps.db.$queryRaw`SELECT 1`),
+        check('temporal', () => deps.temporal.workflowService.getSystemInfo({})),
       ]);
       const ok = database.ok && temporal.ok;
       const body = { status: ok ? 'ready' : 'unavailable', checks: { database, temporal } };
@@ -57,6 +63,12 @@ export function systemRoutes(deps: AppDeps): Router {
     res.type('html').send(docsPage(doc()));
   });
   return r;
+}
+
+class ReadyTimeout extends Error {
+  constructor() {
+    super('no answer within 3 s');
+  }
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

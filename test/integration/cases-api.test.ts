@@ -145,4 +145,35 @@ describe('cases API over the real engine', () => {
     expect(((await a.json()) as { id: string }).id).toBe(((await b.json()) as { id: string }).id);
     expect(await h.t.db.case.count({ where: { title: 'Idempotent strategy' } })).toBe(1);
   });
+
+  it('lets an institution admin add someone to a step nobody could be found for', async () => {
+    // No contact at the receiving university in the fields: its step opens with nobody to decide it.
+    const created = await h.api('/cases', { as: IRO, json: { type: 'recognition', institution: 'RUPP', title: 'Exchange semester at Saarland', fields: { receiving: { name: 'Saarland University' } } } });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    type Step = { id: string; status: string; assignees: { email: string }[] };
+    const stepOf = async (stepId: string) => {
+      const c = (await (await h.api(`/cases/${id}`, { as: IRO })).json()) as { state: { stages: { steps: Step[] }[]; allowed: { stepId?: string; actions: string[] }[] } };
+      return { step: c.state.stages.flatMap((x) => x.steps).find((x) => x.id === stepId)!, allowed: c.state.allowed.find((a) => a.stepId === stepId)?.actions ?? [] };
+    };
+    const empty = await waitFor(async () => {
+      const s = await stepOf('receiving_institution');
+      return s.step.status === 'open' ? s : null;
+    }, { what: 'receiving step open' });
+    expect(empty.step.assignees).toEqual([]);
+    expect(empty.allowed).toContain('reassign');
+
+    // The sending faculty has its dean: nobody is added there, the admin must say whom to replace.
+    const notShort = await h.api(`/cases/${id}/reassign`, { as: IRO, json: { stepId: 'sending_faculty', to: { email: 'other.dean@demo.rupp.edu.kh' } } });
+    expect(notShort.status).toBe(409);
+    expect(((await notShort.json()) as { issues?: { path: string }[] }).issues?.[0]?.path).toBe('from');
+
+    const added = await h.api(`/cases/${id}/reassign`, { as: IRO, json: { stepId: 'receiving_institution', to: { email: 'erasmus@uni-saarland.de', name: 'Erasmus office' }, comment: 'Contact from the nomination letter.' } });
+    expect(added.status).toBe(200);
+    expect((await stepOf('receiving_institution')).step.assignees.map((a) => a.email)).toEqual(['erasmus@uni-saarland.de']);
+    // They are told, with a link to decide (the step is decided from email links).
+    const email = await waitFor(() => h.t.db.outboxMessage.findFirst({ where: { caseId: id, to: 'erasmus@uni-saarland.de' } }), { what: 'task email' });
+    expect(email.kind).toBe('task');
+    expect(email.text).toMatch(/\/l\//);
+  });
 });
