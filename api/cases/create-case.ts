@@ -107,6 +107,16 @@ export async function createCase(opts: CreateCaseOptions) {
       args: [workflowInput],
     });
   } catch (err) {
+    // A start whose answer was lost (a timeout, a dropped connection) may have started the workflow all the same:
+    // then the case exists and is kept. Only otherwise is the row removed, so that no workflow runs without it.
+    const started = await opts.temporal.workflow
+      .getHandle(caseId)
+      .describe()
+      .then(
+        () => true,
+        () => false,
+      );
+    if (started) return { created: true, caseId };
     await db.case.delete({ where: { id: caseId } }).catch(() => undefined);
     throw new AppError('dependency_unavailable', 'The workflow engine could not start this case; nothing was saved. Try again.', {
       internal: String(err),

@@ -10,6 +10,9 @@ import { mapUpdateError } from '../../api/cases/run-command.js';
 import { parseScores } from '../../api/links/commands.js';
 import { findInputIssue } from '../../api/http/input-limits.js';
 import { isAppError } from '../../lib/errors.js';
+import { createCase } from '../../api/cases/create-case.js';
+import { loadIdentity } from '../../lib/identity.js';
+import type { Client } from '@temporalio/client';
 
 let h: Harness;
 beforeAll(async () => {
@@ -273,5 +276,34 @@ describe('mapping Temporal’s errors', () => {
     expect(mapUpdateError(new WorkflowNotFoundError('Workflow not found', 'strategy-x', undefined)).code).toBe('case_closed');
     expect(mapUpdateError(new ServiceError('Workflow Update failed', { cause: grpc(9, 'workflow execution already completed') })).code).toBe('case_closed');
     expect(mapUpdateError(new ServiceError('Workflow Update failed', { cause: grpc(14, 'connection refused') })).code).toBe('dependency_unavailable');
+  });
+});
+
+describe('a workflow start whose answer is lost', () => {
+  it('keeps the case when the workflow did start, and removes it when it did not', async () => {
+    const real = h.runtime.client;
+    const person = await h.t.db.person.findUniqueOrThrow({ where: { email: RECTOR } });
+    const identity = (await loadIdentity(h.t.db, person.id, 'api'))!;
+    /** The real client, except that start's answer is lost — after starting (`started`) or before. */
+    const losing = (started: boolean) =>
+      ({
+        workflow: {
+          getHandle: (id: string) => real.workflow.getHandle(id),
+          start: async (...args: Parameters<Client['workflow']['start']>) => {
+            if (started) await real.workflow.start(...args);
+            throw new Error('deadline exceeded');
+          },
+        },
+      }) as unknown as Client;
+    const open = (title: string, temporal: Client) =>
+      createCase({ db: h.t.db, temporal, taskQueue: h.taskQueue, identity, input: { type: 'strategy', institution: 'RUPP', title, fields: demoStrategyFields() } });
+
+    const kept = await open('Start answer lost after starting', losing(true));
+    expect(kept.created).toBe(true);
+    expect(await h.t.db.case.count({ where: { id: kept.caseId } })).toBe(1);
+    await waitFor(async () => (await stateOf(kept.caseId, IRO)).allowed.some((a) => a.stepId === 'iro_check'), { what: 'the kept case running' });
+
+    await expect(open('Start refused before starting', losing(false))).rejects.toMatchObject({ code: 'dependency_unavailable' });
+    expect(await h.t.db.case.count({ where: { title: 'Start refused before starting' } })).toBe(0);
   });
 });
