@@ -26,4 +26,23 @@ describe('approval workflow continue-as-new (time-skipping server)', () => {
       expect(result.runs).toBeGreaterThan(1);
     });
   });
+
+  it('answers a repeated update id with its first result in a later run too, and applies it once', async () => {
+    const inp = { ...input(`can-dedup-${randomUUID()}`, policies.timed()), maxHistoryEvents: 60 };
+    await withCase(inp, async (h) => {
+      const delegate = { type: 'delegate' as const, stepId: 'review', to: { email: 'deputy@rupp.kh' } };
+      const first = await h.send(actor('iro@rupp.kh'), delegate, 'delegate-once');
+      await advanceDays(20);
+      await h.settle();
+      expect((await h.handle.describe()).runId).not.toBe(h.handle.firstExecutionRunId);
+      // The client retries after the case continued as new: the same answer, and no second delegation (the IRO,
+      // no longer an assignee, would otherwise be refused).
+      expect(await h.send(actor('iro@rupp.kh'), delegate, 'delegate-once')).toEqual(first);
+      expect((await h.state()).history.filter((e) => e.type === 'delegated')).toHaveLength(1);
+      // A new id is a new request, validated as such.
+      await expect(h.send(actor('iro@rupp.kh'), delegate, 'delegate-again')).rejects.toThrow();
+      await h.send(actor('deputy@rupp.kh'), { type: 'approve', stepId: 'review', documentSha256: SHA });
+      expect((await env.client.workflow.getHandle(inp.caseId).result()).outcome).toBe('approved');
+    });
+  });
 });

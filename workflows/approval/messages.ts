@@ -45,6 +45,8 @@ export interface CarriedState {
   projectionSeq: number;
   auditedEvents: number;
   runs: number;
+  /** The last update results by update id (oldest first), so that a repeated id gets its first result in any run. */
+  answered?: [string, CommandResult][];
 }
 
 export interface CommandRequest {

@@ -8,6 +8,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   log,
   patched,
   proxyActivities,
@@ -31,6 +32,9 @@ const acts = proxyActivities<Activities>({
 
 /** Continue-as-new well before Temporal's limits (51,200 events / 50 MB) when the server has not suggested it yet. */
 const MAX_HISTORY_EVENTS = 8_000;
+
+/** Update results remembered by id across continue-as-new (a retry comes within minutes; a case decides rarely). */
+const MAX_ANSWERED = 200;
 
 export type ApprovalOutcome = { caseId: string; outcome: 'approved' | 'rejected' | 'withdrawn'; runs: number; sealedId?: string };
 
@@ -82,18 +86,34 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
 
   setHandler(stateQuery, (viewer) => engine.view(state, viewer));
 
+  // The results of the last updates by id, carried over continue-as-new: Temporal answers a repeated update id
+  // with the first result only within one run, and a client retrying across a continue-as-new must get it too.
+  const answered = new Map<string, engine.CommandResult>(input.carried?.answered ?? []);
+  const repeated = () => {
+    const id = currentUpdateInfo()?.id;
+    return id === undefined ? undefined : answered.get(id);
+  };
+
   setHandler(
     commandUpdate,
     ({ actor, command }) => {
+      const first = repeated();
+      if (first) return first;
       const applied = engine.applyCommand(state, actor, command, Date.now());
       state = applied.state;
       queue.push(...applied.effects);
       dirty = true;
+      const id = currentUpdateInfo()?.id;
+      if (id !== undefined) {
+        answered.set(id, applied.result);
+        if (answered.size > MAX_ANSWERED) answered.delete(answered.keys().next().value!);
+      }
       return applied.result;
     },
     {
       // Rejected here, an update leaves no trace in history; the API maps the type to 403 / 409 / 422.
       validator: ({ actor, command }) => {
+        if (repeated()) return;
         const err = engine.validateCommand(state, actor, command);
         if (err) throw ApplicationFailure.create({ type: err.code, message: err.message, details: [err], nonRetryable: true });
       },
@@ -225,7 +245,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
       // Let in-flight updates finish, so that no caller is left without an answer, then carry the state over.
       await condition(allHandlersFinished);
       if (queue.length === 0 && !dirty) {
-        const carried: CarriedState = { engine: state, projectionSeq, auditedEvents: audited, runs };
+        const carried: CarriedState = { engine: state, projectionSeq, auditedEvents: audited, runs, ...(answered.size ? { answered: [...answered] } : {}) };
         log.info('continuing as new', { caseId: input.caseId, historyLength: info.historyLength, runs });
         return continueAsNew<typeof approvalWorkflow>({ ...input, carried });
       }
