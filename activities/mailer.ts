@@ -20,16 +20,31 @@ export interface Mailer {
   close(): void;
 }
 
-/** The outbox row of a message (every message is kept: the outbox is also the log of what SMTP sent). */
+/** A decision or sign-in link's token in a text: what only the email may carry once it goes out by SMTP. */
+const TOKEN_IN_URL = /(\/(?:l|sign-in)\/)[A-Za-z0-9_-]{16,}/g;
+export const redactTokens = (text: string) => text.replace(TOKEN_IN_URL, '$1[token]');
+
+/**
+ * What the outbox row keeps of a message. Every message is kept: in the embedded mode the outbox is the mailbox
+ * (its links must work); with SMTP it is the log of what was sent, and the links' tokens are left out — the
+ * database holds only their hashes (LinkToken), so a copy of the database cannot decide or sign in.
+ */
+const contentOf = (msg: OutgoingEmail, transport: 'smtp' | 'outbox') => {
+  const keep = transport === 'outbox' ? (t: string) => t : redactTokens;
+  return {
+    subject: msg.subject,
+    text: keep(msg.text),
+    html: msg.html === undefined ? null : keep(msg.html),
+    links: (msg.links ?? []).map((l) => ({ label: l.label, url: keep(l.url) })),
+  };
+};
+
 const rowOf = (msg: OutgoingEmail, transport: 'smtp' | 'outbox') => ({
   idempotencyKey: msg.idempotencyKey,
   caseId: msg.caseId ?? null,
   kind: msg.kind,
   to: msg.to,
-  subject: msg.subject,
-  text: msg.text,
-  html: msg.html ?? null,
-  links: msg.links ?? [],
+  ...contentOf(msg, transport),
   transport,
 });
 
@@ -53,7 +68,7 @@ export function createMailer(opts: { db: Db; smtpUrl?: string; from: string }): 
       const row = existing
         ? await opts.db.outboxMessage.update({
             where: { id: existing.id },
-            data: { subject: msg.subject, text: msg.text, html: msg.html ?? null, links: msg.links ?? [] },
+            data: contentOf(msg, transport ? 'smtp' : 'outbox'),
           })
         : (await opts.db.outboxMessage.upsert({
           where: { idempotencyKey: msg.idempotencyKey },

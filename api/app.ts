@@ -25,6 +25,8 @@ export interface AppDeps {
   publicUrl: string;
   /** Embedded (local, single-process) mode: the outbox page and relaxed cookie flags. */
   embedded: boolean;
+  /** Emails go out over SMTP (SMTP_URL): then there is no outbox page, even in the embedded mode. */
+  smtp?: boolean;
   /** The sealing certificate (to recognise our own seals at /verify). */
   sealer?: Sealer;
   /** Extra routers mounted before the API routes (pages, links, sign-in), each given the same deps. */

@@ -135,6 +135,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         return publicUrlRef.get();
       },
       embedded: opts.embedded,
+      smtp: !!env.SMTP_URL,
       sealer,
       apiKeyCacheMs: (env.API_KEY_CACHE_SECONDS ?? 0) * 1000,
       ...webLayer({ mailer, cookieSecure: env.COOKIE_SECURE ?? !opts.embedded }),

@@ -54,7 +54,7 @@ export async function createCase(opts: CreateCaseOptions) {
 
   const fields = validateCaseFields(input.type, input.fields, 'body.fields');
   if (input.type === 'strategy_report') {
-    await checkStrategyReport({ db, fields: fields as StrategyReportFields, institution: institution.code, prefix: 'body.fields' });
+    await checkStrategyReport({ db, fields: fields as StrategyReportFields, institution: institution.code, prefix: 'body.fields', identity });
   }
   const policy = await findPolicyInForce(db, input.type, institution.code);
   const document = input.document

@@ -38,7 +38,7 @@ export async function resubmitCase(opts: ResubmitCaseOptions) {
     const report = fields as StrategyReportFields;
     checkSameReport(caseRow.fields, report, 'body.fields');
     const institution = await db.case.findUniqueOrThrow({ where: { id: caseRow.id }, select: { institution: { select: { code: true } } } });
-    await checkStrategyReport({ db, fields: report, institution: institution.institution.code, prefix: 'body.fields', reportCaseId: caseRow.id });
+    await checkStrategyReport({ db, fields: report, institution: institution.institution.code, prefix: 'body.fields', reportCaseId: caseRow.id, identity: opts.identity });
   }
   const doc = input.document
     ? { bytes: decodePdf(input.document.contentBase64).bytes, fileName: input.document.fileName, mimeType: input.document.mimeType }

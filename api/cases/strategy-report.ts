@@ -4,6 +4,8 @@
 // open or approved already. Each refusal has its own stable code (lib/errors.ts).
 import type { Db } from '../../lib/db/client.js';
 import { AppError } from '../../lib/errors.js';
+import type { Identity } from '../../lib/identity.js';
+import { canReadCase } from '../../lib/authz.js';
 import { countsAsSubmitted, reportsOfStrategy, signedOffStrategies } from '../../lib/strategies.js';
 import { issuePath } from '../../domain/routing/policy.js';
 import type { StrategyFields } from '../../domain/strategy/fields.js';
@@ -19,13 +21,17 @@ export interface CheckStrategyReportOptions {
   prefix: string;
   /** On resubmission: the report case itself (not a duplicate of itself). */
   reportCaseId?: string;
+  /** Who files it: another institution's strategy they may not read looks like no strategy at all. */
+  identity?: Identity;
 }
 
 export async function checkStrategyReport(opts: CheckStrategyReportOptions): Promise<void> {
   const { db, fields, prefix } = opts;
   const at = (path: (string | number)[]) => `${prefix}.${issuePath(path)}`;
   const strategy = await db.case.findUnique({ where: { id: fields.strategyCaseId }, include: { institution: { select: { code: true } } } });
-  if (!strategy || strategy.type !== 'strategy') {
+  // A strategy the caller may not read does not exist for them (its id says nothing about another institution).
+  const hidden = strategy && opts.identity && !canReadCase(opts.identity, { institution: strategy.institution.code, type: 'strategy', participants: strategy.assignees });
+  if (!strategy || strategy.type !== 'strategy' || hidden) {
     throw new AppError('validation_failed', 'There is no such strategy to report on.', {
       issues: [{ path: at(['strategyCaseId']), message: `no strategy case ${fields.strategyCaseId}` }],
     });

@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors.js';
 import type { Identity } from '../../lib/identity.js';
 import { isNetworkAdmin } from '../../lib/authz.js';
 import { parsePolicy, type Policy } from '../../domain/routing/policy.js';
+import { canonicalJson } from '../../lib/canonical-json.js';
 import type { CaseType } from '../../domain/case-types.js';
 
 export function validatePolicyDefinition(input: unknown): Policy {
@@ -45,12 +46,36 @@ export async function getPolicy(db: Db, key: string, version?: number) {
   return { key: row.key, version: row.version, versions: versions.map((v) => v.version), institution: row.institution?.code ?? null, createdAt: row.createdAt.toISOString(), definition: row.definition };
 }
 
+/** Process types the ministry decides: strategies and the progress reports on them. */
+const DECIDED_BY_MOEYS: readonly CaseType[] = ['strategy', 'strategy_report'];
+const isMoeysStage = (stage: Policy['stages'][number]) =>
+  stage.steps.some((st) => st.assignees.some((a) => a.kind === 'role' && (a.institution === 'moeys' || a.institution === 'MOEYS')));
+
+/**
+ * An institution routes its own part of a case as it likes, but not the ministry's: for the process types MoEYS
+ * decides, an institution's policy (saved by anyone but a MoEYS administrator) ends with the network default's
+ * MoEYS stages, unchanged.
+ */
+async function checkMoeysStages(db: Db, identity: Identity, draft: Policy): Promise<void> {
+  if (!draft.institution || isNetworkAdmin(identity) || !DECIDED_BY_MOEYS.includes(draft.processType)) return;
+  const network = await db.policy.findFirst({ where: { processType: draft.processType, institutionId: null }, orderBy: { version: 'desc' } });
+  const parsed = network ? parsePolicy(network.definition) : undefined;
+  const required = parsed?.ok ? parsed.policy.stages.filter(isMoeysStage) : [];
+  if (required.length === 0) return;
+  const tail = draft.stages.slice(-required.length);
+  if (canonicalJson(tail) === canonicalJson(required)) return;
+  throw new AppError('forbidden', `A ${draft.processType} policy of ${draft.institution} must end with the MoEYS stages of the network default, unchanged; only a MoEYS administrator may change how MoEYS decides.`, {
+    issues: [{ path: 'stages', message: `end with ${required.map((st) => st.id).join(', ')} as in ${network!.key} version ${network!.version}` }],
+  });
+}
+
 /** Stores `input` as the next version of its key (the version in the body is ignored: versions only go up). */
 export async function createPolicyVersion(db: Db, identity: Identity, input: unknown) {
   const draft = validatePolicyDefinition({ ...(input as object), version: 1 });
   if (!canAdministerPolicy(identity, draft.institution)) {
     throw new AppError('forbidden', draft.institution ? `Only an administrator of ${draft.institution} may change its policies.` : 'Only a network administrator may change the network-wide policies.');
   }
+  await checkMoeysStages(db, identity, draft);
   const institution = draft.institution ? await db.institution.findUnique({ where: { code: draft.institution } }) : null;
   if (draft.institution && !institution) throw new AppError('validation_failed', 'Unknown institution.', { issues: [{ path: 'institution', message: `no institution ${draft.institution}` }] });
   const existing = await db.policy.findFirst({ where: { key: draft.key }, orderBy: { version: 'desc' } });

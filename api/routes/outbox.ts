@@ -1,10 +1,14 @@
 // Embedded mode only: GET /outbox lists the emails the engine sent (recipient, subject, body, links), newest
 // first, so that a person trying CHAIn locally can click through every path without a mail server. A page for
-// browsers; JSON with Accept: application/json. Outside the embedded mode the route does not exist.
-import { Router } from 'express';
+// browsers; JSON with Accept: application/json. Outside the embedded mode, or with SMTP_URL set, the route does
+// not exist. It holds live decision and sign-in links, so it answers only this machine: a request from a loopback
+// address (after a trusted loopback proxy, the client behind it) naming a loopback host — not a DNS name that a web
+// page could point at 127.0.0.1 — or a MoEYS administrator; anyone else gets the 404 of a route that is not there.
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app.js';
 import { AppError } from '../../lib/errors.js';
+import { isNetworkAdmin } from '../../lib/authz.js';
 import { route } from '../http/routes.js';
 import { pageContext, sendPage, setPageHeaders, wantsJson } from '../../web/http.js';
 import { outboxPage, type OutboxItem } from '../../web/pages/staff.js';
@@ -18,9 +22,18 @@ const outboxQuery = z
   })
   .strict();
 
+const LOOPBACK_IPS = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Whether the request comes from this machine, addressed to this machine. */
+export function fromThisMachine(req: Request): boolean {
+  const host = (req.get('host') ?? '').toLowerCase().replace(/:\d+$/, '');
+  return LOOPBACK_IPS.has(req.ip ?? '') && LOOPBACK_HOSTS.has(host);
+}
+
 export function outboxRoutes(deps: AppDeps): Router {
   const r = Router();
-  if (!deps.embedded) return r;
+  if (!deps.embedded || deps.smtp) return r;
 
   route(
     r,
@@ -34,7 +47,7 @@ export function outboxRoutes(deps: AppDeps): Router {
       responses: { 200: { description: 'the emails' } },
     },
     async ({ query }, req, res) => {
-      if (!deps.embedded) throw new AppError('not_found', 'No route for GET /outbox.');
+      if (!fromThisMachine(req) && !(req.identity && isNetworkAdmin(req.identity))) throw new AppError('not_found', 'No route for GET /outbox.');
       const rows = await deps.db.outboxMessage.findMany({
         where: {
           ...(query.to ? { to: { equals: query.to, mode: 'insensitive' as const } } : {}),

@@ -58,6 +58,22 @@ function isShort(state: EngineState, s: StepState): boolean {
   return activeOf(s).length === 0 || s.approvals.length + undecided < needed(def, s);
 }
 
+const isNetworkAdmin = (actor: Actor) => actor.via !== 'link' && actor.roles.some((r) => r.role === 'admin' && r.institution === NETWORK_INSTITUTION);
+
+/**
+ * Whether an administrator may reassign (or add to) a step: a MoEYS administrator any step; an administrator of the
+ * case's institution only the institution's own — its roles, its partners (external parties), and the people its
+ * own policy names — never the ministry's review or another institution's step.
+ */
+function mayReassign(state: EngineState, actor: Actor, stepId: string): boolean {
+  if (!isCaseAdmin(state, actor)) return false;
+  if (isNetworkAdmin(actor)) return true;
+  const ownPolicy = state.policy.institution === state.institution;
+  return stepDef(state.policy, stepId)!.step.assignees.every((a) =>
+    a.kind === 'role' ? a.institution === 'case' || a.institution === state.institution : a.kind === 'external' || ownPolicy,
+  );
+}
+
 const isSubmitter = (state: EngineState, actor: Actor) => lower(actor.email) === lower(state.submitter.email);
 const isCaseAdmin = (state: EngineState, actor: Actor) =>
   actor.via !== 'link' && actor.roles.some((r) => r.role === 'admin' && (r.institution === state.institution || r.institution === NETWORK_INSTITUTION));
@@ -248,6 +264,11 @@ export function validateCommand(state: EngineState, actor: Actor, command: Comma
       if (!isCaseAdmin(state, actor)) return err('forbidden', "Only an administrator of the case's institution may reassign a step.");
       const s = openStep(state, command.stepId);
       if ('code' in s) return s;
+      if (!mayReassign(state, actor, command.stepId)) return err('forbidden', "Only a MoEYS administrator may reassign a step that is not the institution's own.");
+      if (lower(command.to.email) === lower(state.submitter.email)) return err('invalid', 'A step cannot be handed to the submitter of the case.', 'to.email');
+      if (!isNetworkAdmin(actor) && lower(command.to.email) === lower(actor.email) && stepDef(state.policy, command.stepId)!.step.assignees.some((a) => a.kind === 'external')) {
+        return err('invalid', "An administrator cannot take a partner's step themselves.", 'to.email');
+      }
       if (command.from === undefined) {
         if (!isShort(state, s)) return err('conflict', 'The step has enough assignees to be decided: name the assignee to replace (from).', 'from');
       } else {
@@ -515,7 +536,7 @@ export function allowedActions(state: EngineState, actor: Actor | undefined): { 
       if (step.sendBack) probe({ type: 'sendBack', stepId: step.id, documentSha256: sha, to: step.sendBack.to[0]!, comment: 'x' }, 'send_back');
       probe({ type: 'delegate', stepId: step.id, to: { email: 'probe@invalid.invalid' } }, 'delegate');
       const s = state.steps[step.id];
-      if (s && s.status === 'open' && isCaseAdmin(state, actor)) actions.push('reassign');
+      if (s && s.status === 'open' && mayReassign(state, actor, step.id)) actions.push('reassign');
       if (actions.length) out.push({ stepId: step.id, actions });
     }
   }

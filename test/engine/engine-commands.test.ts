@@ -291,7 +291,8 @@ describe('delegation', () => {
 });
 
 describe('reassignment', () => {
-  const p = policy([stage('review', [step('panel', { assignees: [person('p1@rupp.edu.kh'), person('p2@rupp.edu.kh'), person('p3@rupp.edu.kh')], mode: { type: 'quorum', n: 2 } })])]);
+  // RUPP's own policy: the people it names are RUPP's to reassign.
+  const p = policy([stage('review', [step('panel', { assignees: [person('p1@rupp.edu.kh'), person('p2@rupp.edu.kh'), person('p3@rupp.edu.kh')], mode: { type: 'quorum', n: 2 } })])], { institution: 'RUPP' });
   const cmd = (from: string, to: string): Command => ({ type: 'reassign', stepId: 'panel', from, to: { email: to }, comment: 'Conflict of interest.' });
   const rupAdmin = user('admin@rupp.edu.kh', [{ role: 'admin', institution: 'RUPP' }]);
   const moeysAdmin = user('admin@moeys.gov.kh', [{ role: 'admin', institution: 'MOEYS' }]);
@@ -362,9 +363,42 @@ describe('a step with too few people to decide it', () => {
   });
 
   it('a step with enough people is not added to: name whom to replace', () => {
-    const p = policy([stage('review', [step('panel', { assignees: [person('p1@rupp.edu.kh'), person('p2@rupp.edu.kh')], mode: { type: 'quorum', n: 2 } })])]);
+    const p = policy([stage('review', [step('panel', { assignees: [person('p1@rupp.edu.kh'), person('p2@rupp.edu.kh')], mode: { type: 'quorum', n: 2 } })])], { institution: 'RUPP' });
     const s = start(p).state;
     expect(validateCommand(s, rupAdmin, add('q@rupp.edu.kh'))).toMatchObject({ code: 'conflict', path: 'from' });
+  });
+});
+
+describe('whose steps an administrator may reassign', () => {
+  const rupAdmin = user('admin@rupp.edu.kh', [{ role: 'admin', institution: 'RUPP' }]);
+  const moeysAdmin = user('admin@moeys.gov.kh', [{ role: 'admin', institution: 'MOEYS' }]);
+  const reassign = (stepId: string, from: string, to: string): Command => ({ type: 'reassign', stepId, from, to: { email: to } });
+
+  it("an institution's administrator never takes over the ministry's review; a MoEYS administrator may reassign it", () => {
+    let s = start(strategy()).state;
+    s = approve(s, 'iro@rupp.edu.kh', 'iro_check', T0).state;
+    s = approve(s, 'rector@rupp.edu.kh', 'leadership_endorsement', T0).state;
+    expect(s.steps.moeys_review!.status).toBe('open');
+    const toSelf = reassign('moeys_review', 'r1@moeys.gov.kh', 'admin@rupp.edu.kh');
+    expect(validateCommand(s, rupAdmin, toSelf)).toMatchObject({ code: 'forbidden' });
+    expect(validateCommand(s, rupAdmin, { type: 'reassign', stepId: 'moeys_review', to: { email: 'admin@rupp.edu.kh' } })).toMatchObject({ code: 'forbidden' });
+    expect(allowedActions(s, rupAdmin).find((a) => a.stepId === 'moeys_review')).toBeUndefined();
+    expect(validateCommand(s, moeysAdmin, reassign('moeys_review', 'r1@moeys.gov.kh', 'r4@moeys.gov.kh'))).toBeNull();
+    expect(allowedActions(s, moeysAdmin).find((a) => a.stepId === 'moeys_review')?.actions).toContain('reassign');
+  });
+
+  it("its own steps yes, but never to the case's submitter", () => {
+    const s = start(strategy()).state;
+    expect(validateCommand(s, rupAdmin, reassign('iro_check', 'iro@rupp.edu.kh', 'dean@rupp.edu.kh'))).toBeNull();
+    expect(validateCommand(s, rupAdmin, reassign('iro_check', 'iro@rupp.edu.kh', SUBMITTER.email.toUpperCase()))).toMatchObject({ code: 'invalid', path: 'to.email' });
+    expect(validateCommand(s, moeysAdmin, reassign('iro_check', 'iro@rupp.edu.kh', SUBMITTER.email))).toMatchObject({ code: 'invalid', path: 'to.email' });
+  });
+
+  it("a partner's step may go to another partner address, not to the administrator", () => {
+    const p = policy([stage('partner', [step('countersign', { assignees: [{ kind: 'external', emailField: 'partner.email' }] })])]);
+    const s = start(p, { fields: { partner: { email: 'old@uni-saarland.de' } } }).state;
+    expect(validateCommand(s, rupAdmin, reassign('countersign', 'old@uni-saarland.de', 'new@uni-saarland.de'))).toBeNull();
+    expect(validateCommand(s, rupAdmin, reassign('countersign', 'old@uni-saarland.de', 'admin@rupp.edu.kh'))).toMatchObject({ code: 'invalid', path: 'to.email' });
   });
 });
 

@@ -41,9 +41,19 @@ describe('policies API', () => {
   });
 
   it("saves an institution's own policy as a new version; only its admins may", async () => {
-    const own = { ...structuredClone(defaultStrategyPolicy), key: 'strategy-rupp', institution: 'RUPP', name: 'RUPP strategy review', stages: defaultStrategyPolicy.stages.slice(0, 1) };
+    // RUPP's own part of the path (here: without the rector's endorsement), then the ministry's, unchanged.
+    const [iroCheck, , ...moeysStages] = structuredClone(defaultStrategyPolicy.stages);
+    const own = { ...structuredClone(defaultStrategyPolicy), key: 'strategy-rupp', institution: 'RUPP', name: 'RUPP strategy review', stages: [iroCheck!, ...moeysStages] };
     expect((await h.api('/policies', { as: 'iro@demo.itc.edu.kh', json: own })).status).toBe(403);
     expect((await h.api('/policies', { as: 'rector@demo.rupp.edu.kh', json: own })).status).toBe(403);
+    // An institution cannot route around MoEYS: dropping its stages, or changing who decides in them, is refused.
+    const stored = await h.t.db.policy.count();
+    for (const stages of [[iroCheck!], [iroCheck!, moeysStages[0]!], [iroCheck!, moeysStages[0]!, { ...moeysStages[1]!, steps: [{ ...moeysStages[1]!.steps[0]!, assignees: [{ kind: 'person', email: RUPP_ADMIN }] }] }]]) {
+      const refused = await h.api('/policies', { as: RUPP_ADMIN, json: { ...own, stages } });
+      expect(refused.status, JSON.stringify(stages.map((st) => st.id))).toBe(403);
+      expect(((await refused.json()) as { issues: { path: string }[] }).issues[0]!.path).toBe('stages');
+    }
+    expect(await h.t.db.policy.count()).toBe(stored);
     const v1 = await h.api('/policies', { as: RUPP_ADMIN, json: own });
     expect(v1.status).toBe(201);
     expect(await v1.json()).toMatchObject({ key: 'strategy-rupp', version: 1 });
@@ -54,11 +64,11 @@ describe('policies API', () => {
     expect(createdRes.status, JSON.stringify(created)).toBe(201);
     expect(created.policy).toEqual({ key: 'strategy-rupp', version: 1 });
     // ... and keeps it when version 2 is saved.
-    const v2 = await h.api('/policies', { as: RUPP_ADMIN, json: { ...own, name: 'RUPP strategy review v2', stages: defaultStrategyPolicy.stages.slice(0, 2) } });
+    const v2 = await h.api('/policies', { as: RUPP_ADMIN, json: { ...own, name: 'RUPP strategy review v2', stages: structuredClone(defaultStrategyPolicy.stages) } });
     expect(await v2.json()).toMatchObject({ version: 2 });
     const after = (await (await h.api(`/cases/${created.id}`, { as: RUPP_ADMIN })).json()) as { state: { policy: { version: number }; stages: unknown[] } };
     expect(after.state.policy.version).toBe(1);
-    expect(after.state.stages).toHaveLength(1);
+    expect(after.state.stages).toHaveLength(3);
     // Other HEIs keep the network default.
     const itcRes = await h.api('/cases', { as: 'iro@demo.itc.edu.kh', json: { type: 'strategy', institution: 'ITC', title: 'ITC strategy', fields: demoStrategyFields() } });
     const itc = (await itcRes.json()) as { policy: { key: string } };

@@ -106,10 +106,14 @@ describe('progress reports on a signed-off strategy', () => {
   });
 
   it('may be filed by the IRO or leadership of the strategy’s institution only', async () => {
-    // Another HEI's IRO, naming its own institution: the strategy is not theirs.
+    // Another HEI's IRO, naming its own institution: the strategy is not theirs, and they may not even learn that
+    // it exists — the same answer as for an id that names nothing.
     const other = await h.api('/cases', { as: ITC_IRO, json: { type: 'strategy_report', institution: 'ITC', title: 'Not ours', fields: reportFields(strategyId) } });
-    expect(other.status).toBe(422);
-    expect(await other.json()).toMatchObject({ code: 'strategy_other_institution', issues: [{ path: 'body.fields.strategyCaseId' }] });
+    const none = await h.api('/cases', { as: ITC_IRO, json: { type: 'strategy_report', institution: 'ITC', title: 'Not ours', fields: reportFields('strategy-rupp-00000000') } });
+    expect([other.status, none.status]).toEqual([422, 422]);
+    const [a, b] = (await Promise.all([other.json(), none.json()])) as { code: string; issues: { path: string }[] }[];
+    expect(a).toMatchObject({ code: 'validation_failed', issues: [{ path: 'body.fields.strategyCaseId' }] });
+    expect(b).toMatchObject({ code: a!.code, title: (a as unknown as { title: string }).title });
     // Naming RUPP: not their institution at all.
     expect((await h.api('/cases', { as: ITC_IRO, json: { type: 'strategy_report', institution: 'RUPP', title: 'Not ours', fields: reportFields(strategyId) } })).status).toBe(403);
     // A faculty dean and the network administrator do not speak for RUPP's strategy.

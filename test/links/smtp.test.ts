@@ -56,6 +56,12 @@ it('a partner decides from the link in a real email', async () => {
   const row = await h.t.db.linkToken.findUniqueOrThrow({ where: { tokenHash: hashToken(token) } });
   expect(row).toMatchObject({ caseId: c.caseId, stepId: 'partner_sign', recipientEmail: PARTNER, usedAt: null });
   expect(Math.round((row.expiresAt.getTime() - row.createdAt.getTime()) / 86_400_000)).toBe(14);
+  // The outbox keeps a log of what was sent, without the token; and there is no outbox page when SMTP delivers.
+  const logged = await h.t.db.outboxMessage.findFirstOrThrow({ where: { caseId: c.caseId, to: PARTNER, kind: 'task' } });
+  expect(logged.transport).toBe('smtp');
+  expect(JSON.stringify(logged)).not.toContain(token);
+  expect(logged.text).toContain('/l/[token]');
+  expect((await fetch(`${h.url}/outbox`, { headers: { accept: 'application/json' } })).status).toBe(404);
 
   const b = new Browser();
   const page = await b.get(link!);

@@ -1,6 +1,7 @@
 // The page layer: one layout, one catalogue per locale (Khmer typed against English, falling back to it), escaping,
 // the CSP hash of the inline stylesheet, no JavaScript anywhere, the home page and the embedded-mode outbox.
 import { createHash } from 'node:crypto';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 import { en } from '../../web/i18n/en.js';
@@ -47,7 +48,7 @@ describe('message catalogues', () => {
 describe('pages', () => {
   it('the stylesheet is allowed by its hash and no page carries a script', async () => {
     expect(CSS_HASH).toBe(`'sha256-${createHash('sha256').update(CSS).digest('base64')}'`);
-    const b = new Browser();
+    const b = new Browser('127.0.0.1'); // on this machine: the outbox answers only here
     for (const path of ['/', '/sign-in', '/l/new', '/outbox']) {
       const r = await b.get(h.url + path, { accept: 'text/html' });
       expect(r.res.status, path).toBe(200);
@@ -93,8 +94,29 @@ describe('the embedded outbox', () => {
     expect(mail.links[0]).toMatchObject({ label: 'Review and decide', url: expect.stringMatching(/\/l\/[A-Za-z0-9_-]{49}$/) });
     expect(body.items.every((i) => i.to === PARTNER)).toBe(true);
 
-    const page = await new Browser().get(`${h.url}/outbox`);
+    const page = await new Browser('127.0.0.1').get(`${h.url}/outbox`);
     expect(page.body).toContain('Outbox case');
     expect(page.body).toContain(`href="${mail.links[0]!.url}"`);
+  });
+
+  it('answers only this machine (or a MoEYS administrator): not a client behind a proxy, not a page on another host name', async () => {
+    const get = (headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const u = new URL(`${h.url}/outbox`);
+        http.get({ host: u.hostname, port: u.port, path: '/outbox', headers: { accept: 'application/json', ...headers } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on('error', reject);
+      });
+    const port = new URL(h.url).port;
+    expect(await get({ host: `localhost:${port}` })).toBe(200);
+    expect(await get({ host: `127.0.0.1:${port}` })).toBe(200);
+    // DNS rebinding: a web page on attacker.example whose name now points at 127.0.0.1.
+    expect(await get({ host: `attacker.example:${port}` })).toBe(404);
+    // A client behind a reverse proxy on this machine.
+    expect(await get({ host: `127.0.0.1:${port}`, 'x-forwarded-for': '203.0.113.7' })).toBe(404);
+    // A MoEYS administrator may look from anywhere; an institution's may not.
+    expect(await get({ host: `attacker.example:${port}`, authorization: `Bearer ${await h.keyFor('admin@demo.moeys.gov.kh')}` })).toBe(200);
+    expect(await get({ host: `attacker.example:${port}`, authorization: `Bearer ${await h.keyFor('iro@demo.rupp.edu.kh')}` })).toBe(404);
   });
 });
