@@ -6,4 +6,4 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN PRISMA_SCHEMA_ENGINE_BINARY=/usr/local/bin/node npx prisma generate
 ENV NODE_ENV=production
-CMD ["npm", "run", "api"]
+CMD ["node", "--import", "tsx", "api/main.ts"]

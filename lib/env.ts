@@ -76,11 +76,25 @@ export class EnvError extends Error {
   }
 }
 
+/** Variables that mean something only together: one without the other would be silently ignored. */
+const PAIRS: [string, string, string][] = [['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH', 'mTLS needs the certificate and its key']];
+
+function checkPairs(env: Record<string, unknown>): void {
+  const issues = PAIRS.filter(([a, b]) => (env[a] === undefined) !== (env[b] === undefined)).map(([a, b, why]) => {
+    const [missing, set] = env[a] === undefined ? [a, b] : [b, a];
+    return { variable: missing, message: `required when ${set} is set (${why})` };
+  });
+  if (issues.length) throw new EnvError(issues);
+}
+
 /** Parses `source` (process.env by default) with `schema`; throws EnvError naming each bad variable. */
 export function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);
-  if (result.success) return result.data;
+  if (result.success) {
+    checkPairs(result.data as Record<string, unknown>);
+    return result.data;
+  }
   throw new EnvError(result.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })));
 }
 

@@ -12,7 +12,15 @@ export async function runService(opts: { name: string; schema: typeof apiEnv | z
     process.exit(78);
   }
   const logger = createLogger(env.LOG_LEVEL, opts.name);
-  const runtime = await startRuntime({ env, databaseUrl: env.DATABASE_URL, temporalAddress: env.TEMPORAL_ADDRESS, logger, worker: opts.worker, api: opts.api, embedded: false });
+  let runtime: Runtime;
+  try {
+    runtime = await startRuntime({ env, databaseUrl: env.DATABASE_URL, temporalAddress: env.TEMPORAL_ADDRESS, logger, worker: opts.worker, api: opts.api, embedded: false });
+  } catch (err) {
+    // What is missing, in one line (a namespace not created, a database not reachable, a certificate not readable).
+    console.error(`${opts.name}: could not start: ${(err instanceof Error ? err.message : String(err)).split(/: Status \{/)[0]}`);
+    if (/namespace .* (was )?not found/i.test(String((err as Error)?.message))) console.error(`  create it: temporal operator namespace create --namespace ${env.TEMPORAL_NAMESPACE} (see README → Distributed)`);
+    process.exit(69); // EX_UNAVAILABLE
+  }
   logger.info({ url: runtime.url, taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE }, `${opts.name} running`);
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {

@@ -1,5 +1,10 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { apiEnv, embeddedEnv, EnvError, parseEnv } from '../../lib/env.js';
+import { apiEnv, embeddedEnv, EnvError, parseEnv, workerEnv } from '../../lib/env.js';
+import { readSealerSource } from '../../lib/runtime.js';
+import { createDevCertificateP12 } from '../../activities/pdf/index.js';
 
 describe('environment', () => {
   it('gives the embedded defaults when nothing is set', () => {
@@ -30,5 +35,22 @@ describe('environment', () => {
     expect(parseEnv(apiEnv, { DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
     expect(() => parseEnv(apiEnv, { SMTP_URL: 'not a url' })).toThrow(/SMTP_URL/);
     expect(parseEnv(apiEnv, { COOKIE_SECURE: 'false' }).COOKIE_SECURE).toBe(false);
+  });
+
+  it('wants the mTLS certificate and its key together (one alone would be ignored)', () => {
+    expect(() => parseEnv(workerEnv, { TEMPORAL_TLS_CERT_PATH: '/etc/chain/client.pem' })).toThrow(/TEMPORAL_TLS_KEY_PATH: required when TEMPORAL_TLS_CERT_PATH is set/);
+    expect(() => parseEnv(apiEnv, { TEMPORAL_TLS_KEY_PATH: '/etc/chain/client.key' })).toThrow(/TEMPORAL_TLS_CERT_PATH: required/);
+    expect(parseEnv(apiEnv, { TEMPORAL_TLS_CERT_PATH: '/a.pem', TEMPORAL_TLS_KEY_PATH: '/a.key' }).TEMPORAL_TLS_KEY_PATH).toBe('/a.key');
+  });
+
+  it('a development certificate configured as SIGNING_P12_PATH still seals as one; another certificate as official', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'chain-env-'));
+    const dev = path.join(dir, 'dev.p12');
+    const official = path.join(dir, 'official.p12');
+    await writeFile(dev, createDevCertificateP12({ passphrase: 'pw', modulusLength: 1024 }));
+    await writeFile(official, createDevCertificateP12({ passphrase: 'pw', modulusLength: 1024, commonName: 'MoEYS electronic seal', organization: 'MoEYS' }));
+    const source = (file: string) => readSealerSource(parseEnv(workerEnv, { SIGNING_P12_PATH: file, SIGNING_P12_PASSPHRASE: 'pw', DATA_DIR: dir }));
+    expect((await source(dev)).development).toBe(true);
+    expect((await source(official)).development).toBe(false);
   });
 });
