@@ -13,6 +13,12 @@ export interface SealInput {
   at: string;
   documentSha256: string;
   documentVersion: number;
+  /**
+   * The case history's entries (= audit events `<caseId>/event/<n>`) that were voided after they were recorded: the
+   * approvals a resubmission or a send back to an earlier stage cancelled. Absent from cases sealed by workflows
+   * before it existed: then approvals before the last resubmission count as void.
+   */
+  voidEvents?: number[];
 }
 
 export interface SealResult {
@@ -47,11 +53,12 @@ export async function sealCaseDecision(deps: { db: Db; sealer: Sealer; sealThrea
   });
   const byEmail = new Map(people.map((p) => [p.email.toLowerCase(), p]));
   const decisionTypes = new Set(['approved', 'rejected', 'sent_back', 'resubmitted', 'delegated', 'reassigned']);
-  // A resubmission voids every approval given before it (the engine keeps them in the history, marked void; the
-  // audit rows were written before that and are never changed): the PDF says so next to each.
+  // Approvals voided later (by a resubmission, or a send back to an earlier stage) are kept in the history, marked
+  // void; their audit rows were written before that and never change: the PDF says so next to each.
+  const voidKeys = input.voidEvents ? new Set(input.voidEvents.map((n) => `${input.caseId}/event/${n}`)) : undefined;
   const lastResubmission = events.reduce((last, e, i) => (e.type === 'resubmitted' ? i : last), -1);
   const decisions: DecisionEntry[] = events
-    .map((e, i) => ({ e, voided: e.type === 'approved' && i < lastResubmission }))
+    .map((e, i) => ({ e, voided: voidKeys ? voidKeys.has(e.idempotencyKey) : e.type === 'approved' && i < lastResubmission }))
     .filter(({ e }) => decisionTypes.has(e.type))
     .map(({ e, voided }) => {
       const p = (e.payload ?? {}) as { stepId?: string; comment?: string; via?: string; void?: boolean; to?: string };

@@ -2,7 +2,7 @@
 // on the policy in force for the process type and institution, snapshotted into the workflow's input.
 // If the workflow cannot be started the rows are removed again: no half-open case is left behind.
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { z } from 'zod';
 import { utcTimestamp, type Db } from '../../lib/db/client.js';
 import { AppError, isUniqueViolation } from '../../lib/errors.js';
@@ -16,7 +16,7 @@ import { CALENDAR_REVISION } from '../../domain/time/holidays.js';
 import { findPolicyInForce } from '../policies/find-policy.js';
 import type { createCaseBody } from './schemas.js';
 import { decodePdf } from './documents.js';
-import { checkFieldBounds, validateCaseFields } from './case-fields.js';
+import { validateCaseFields } from './case-fields.js';
 import { findInputIssue } from '../http/input-limits.js';
 import { checkStrategyReport } from './strategy-report.js';
 import type { StrategyReportFields } from '../../domain/strategy/report-fields.js';
@@ -36,7 +36,6 @@ export async function createCase(opts: CreateCaseOptions) {
   // Before anything reads them (pages reach here from multipart forms, which the edge checks do not parse).
   const titleIssue = findInputIssue(input.title, { maxDepth: 0 }, ['body', 'title']);
   if (titleIssue) throw new AppError('validation_failed', 'The title is not valid.', { issues: [titleIssue] });
-  checkFieldBounds(input.fields, 'body.fields');
   const institution = await db.institution.findUnique({ where: { code: input.institution } });
   if (!institution) {
     throw new AppError('validation_failed', 'Unknown institution.', { issues: [{ path: 'body.institution', message: `no institution with code ${input.institution}` }] });
@@ -108,17 +107,21 @@ export async function createCase(opts: CreateCaseOptions) {
     });
   } catch (err) {
     // A start whose answer was lost (a timeout, a dropped connection) may have started the workflow all the same:
-    // then the case exists and is kept. Only otherwise is the row removed, so that no workflow runs without it.
+    // then the case exists and is kept. The row is removed only when Temporal says there is no such workflow, so
+    // that no workflow ever runs without its case; when it cannot say, the row stays for a retry with the same key.
     const started = await opts.temporal.workflow
       .getHandle(caseId)
       .describe()
       .then(
         () => true,
-        () => false,
+        (e: unknown) => (e instanceof WorkflowNotFoundError ? false : undefined),
       );
     if (started) return { created: true, caseId };
-    await db.case.delete({ where: { id: caseId } }).catch(() => undefined);
-    throw new AppError('dependency_unavailable', 'The workflow engine could not start this case; nothing was saved. Try again.', {
+    if (started === false) {
+      await db.case.delete({ where: { id: caseId } }).catch(() => undefined);
+      throw new AppError('dependency_unavailable', 'The workflow engine could not start this case; nothing was saved. Try again.', { internal: String(err) });
+    }
+    throw new AppError('dependency_unavailable', 'The workflow engine did not answer: the case may have started. Repeat the request with the same Idempotency-Key to find out.', {
       internal: String(err),
     });
   }

@@ -51,33 +51,65 @@ const shown = (key: string) => key.replaceAll(NUL, '\\u0000');
 
 /**
  * The first thing in a parsed value (JSON, form, query) that the limits do not allow, with its path (`body.fields.a[0]`),
- * or null. Walks with an explicit stack: a value nested 100,000 deep is answered, not a stack overflow.
+ * or null. Walks with an explicit stack of objects and arrays only (strings are checked where they stand, other
+ * values skipped), each remembering its parent, so that the path is built only for the one value at fault: a value
+ * nested 100,000 deep, or a 15 MB array of numbers, is answered in milliseconds.
  */
 export function findInputIssue(value: unknown, limits: InputLimits, root: (string | number)[] = []): FieldIssue | null {
+  interface Node {
+    value: object;
+    parent: Node | null;
+    key: string | number | null;
+    depth: number;
+  }
+  const pathOf = (node: Node | null, last?: string | number): (string | number)[] => {
+    const keys: (string | number)[] = last === undefined ? [] : [last];
+    for (let n = node; n && n.key !== null; n = n.parent) keys.push(n.key);
+    return [...root, ...keys.reverse()];
+  };
   const at = (path: (string | number)[], message: string): FieldIssue => ({ path: issuePath(path.map((k) => (typeof k === 'string' ? shown(k) : k))), message });
-  const stack: { value: unknown; path: (string | number)[]; depth: number }[] = [{ value, path: root, depth: 0 }];
+  const stringIssue = (v: string): string | null => {
+    if (v.includes(NUL)) return 'must not contain the NUL character (\\u0000)';
+    if (limits.maxStringLength !== undefined && v.length > limits.maxStringLength) return `at most ${limits.maxStringLength} characters`;
+    return null;
+  };
+  if (typeof value === 'string') {
+    const issue = stringIssue(value);
+    return issue ? at(root, issue) : null;
+  }
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return null;
+  const stack: Node[] = [{ value, parent: null, key: null, depth: 0 }];
   while (stack.length) {
-    const { value: v, path, depth } = stack.pop()!;
-    if (typeof v === 'string') {
-      if (v.includes(NUL)) return at(path, 'must not contain the NUL character (\\u0000)');
-      if (limits.maxStringLength !== undefined && v.length > limits.maxStringLength) return at(path, `at most ${limits.maxStringLength} characters`);
-      continue;
+    const node = stack.pop()!;
+    if (node.depth >= limits.maxDepth) return at(pathOf(node), `nested too deeply (at most ${limits.maxDepth} levels)`);
+    // Strings of this level in order; objects and arrays below it afterwards, first child first.
+    const below: Node[] = [];
+    const visit = (child: unknown, key: string | number): FieldIssue | null => {
+      if (typeof child === 'string') {
+        const issue = stringIssue(child);
+        return issue ? at(pathOf(node, key), issue) : null;
+      }
+      if (child !== null && typeof child === 'object' && !ArrayBuffer.isView(child)) below.push({ value: child, parent: node, key, depth: node.depth + 1 });
+      return null;
+    };
+    if (Array.isArray(node.value)) {
+      const items = node.value as unknown[];
+      if (limits.maxItems !== undefined && items.length > limits.maxItems) return at(pathOf(node), `at most ${limits.maxItems} items`);
+      for (let i = 0; i < items.length; i++) {
+        const issue = visit(items[i], i);
+        if (issue) return issue;
+      }
+    } else {
+      const keys = Object.keys(node.value);
+      if (limits.maxKeys !== undefined && keys.length > limits.maxKeys) return at(pathOf(node), `at most ${limits.maxKeys} properties`);
+      for (const k of keys) {
+        if (k.includes(NUL)) return at(pathOf(node, k), 'a name must not contain the NUL character (\\u0000)');
+        if (limits.maxKeyLength !== undefined && k.length > limits.maxKeyLength) return at(pathOf(node, k.slice(0, 40) + '…'), `a name of at most ${limits.maxKeyLength} characters`);
+        const issue = visit((node.value as Record<string, unknown>)[k], k);
+        if (issue) return issue;
+      }
     }
-    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) continue;
-    if (depth >= limits.maxDepth) return at(path, `nested too deeply (at most ${limits.maxDepth} levels)`);
-    if (Array.isArray(v)) {
-      if (limits.maxItems !== undefined && v.length > limits.maxItems) return at(path, `at most ${limits.maxItems} items`);
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: [...path, i], depth: depth + 1 });
-      continue;
-    }
-    const keys = Object.keys(v);
-    if (limits.maxKeys !== undefined && keys.length > limits.maxKeys) return at(path, `at most ${limits.maxKeys} properties`);
-    for (let i = keys.length - 1; i >= 0; i--) {
-      const k = keys[i]!;
-      if (k.includes(NUL)) return at([...path, k], 'a name must not contain the NUL character (\\u0000)');
-      if (limits.maxKeyLength !== undefined && k.length > limits.maxKeyLength) return at([...path, k.slice(0, 40) + '…'], `a name of at most ${limits.maxKeyLength} characters`);
-      stack.push({ value: (v as Record<string, unknown>)[k], path: [...path, k], depth: depth + 1 });
-    }
+    for (let i = below.length - 1; i >= 0; i--) stack.push(below[i]!);
   }
   return null;
 }

@@ -46,18 +46,18 @@ export async function getPolicy(db: Db, key: string, version?: number) {
   return { key: row.key, version: row.version, versions: versions.map((v) => v.version), institution: row.institution?.code ?? null, createdAt: row.createdAt.toISOString(), definition: row.definition };
 }
 
-/** Process types the ministry decides: strategies and the progress reports on them. */
-const DECIDED_BY_MOEYS: readonly CaseType[] = ['strategy', 'strategy_report'];
+/** Process types with stages of the ministry's: it decides strategies and the reports on them, and records MoUs. */
+const WITH_MOEYS_STAGES: readonly CaseType[] = ['strategy', 'strategy_report', 'mou'];
 const isMoeysStage = (stage: Policy['stages'][number]) =>
   stage.steps.some((st) => st.assignees.some((a) => a.kind === 'role' && (a.institution === 'moeys' || a.institution === 'MOEYS')));
 
 /**
- * An institution routes its own part of a case as it likes, but not the ministry's: for the process types MoEYS
- * decides, an institution's policy (saved by anyone but a MoEYS administrator) ends with the network default's
+ * An institution routes its own part of a case as it likes, but not the ministry's: for the process types with
+ * MoEYS stages, an institution's policy (saved by anyone but a MoEYS administrator) ends with the network default's
  * MoEYS stages, unchanged.
  */
-async function checkMoeysStages(db: Db, identity: Identity, draft: Policy): Promise<void> {
-  if (!draft.institution || isNetworkAdmin(identity) || !DECIDED_BY_MOEYS.includes(draft.processType)) return;
+export async function checkMoeysStages(db: Db, identity: Identity, draft: Policy): Promise<void> {
+  if (!draft.institution || isNetworkAdmin(identity) || !WITH_MOEYS_STAGES.includes(draft.processType)) return;
   const network = await db.policy.findFirst({ where: { processType: draft.processType, institutionId: null }, orderBy: { version: 'desc' } });
   const parsed = network ? parsePolicy(network.definition) : undefined;
   const required = parsed?.ok ? parsed.policy.stages.filter(isMoeysStage) : [];

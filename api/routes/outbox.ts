@@ -3,12 +3,12 @@
 // browsers; JSON with Accept: application/json. Outside the embedded mode, or with SMTP_URL set, the route does
 // not exist. It holds live decision and sign-in links, so it answers only this machine: a request from a loopback
 // address (after a trusted loopback proxy, the client behind it) naming a loopback host — not a DNS name that a web
-// page could point at 127.0.0.1 — or a MoEYS administrator; anyone else gets the 404 of a route that is not there.
+// page could point at 127.0.0.1. Anyone else, administrators included (a link decides as its recipient), gets the
+// 404 of a route that is not there.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app.js';
 import { AppError } from '../../lib/errors.js';
-import { isNetworkAdmin } from '../../lib/authz.js';
 import { route } from '../http/routes.js';
 import { pageContext, sendPage, setPageHeaders, wantsJson } from '../../web/http.js';
 import { outboxPage, type OutboxItem } from '../../web/pages/staff.js';
@@ -47,7 +47,7 @@ export function outboxRoutes(deps: AppDeps): Router {
       responses: { 200: { description: 'the emails' } },
     },
     async ({ query }, req, res) => {
-      if (!fromThisMachine(req) && !(req.identity && isNetworkAdmin(req.identity))) throw new AppError('not_found', 'No route for GET /outbox.');
+      if (!fromThisMachine(req)) throw new AppError('not_found', 'No route for GET /outbox.');
       const rows = await deps.db.outboxMessage.findMany({
         where: {
           ...(query.to ? { to: { equals: query.to, mode: 'insensitive' as const } } : {}),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { route } from '../http/routes.js';
 import { requireIdentity } from '../auth/authenticate.js';
 import type { AppDeps } from '../app.js';
-import { createPolicyVersion, getPolicy, listPolicies, validatePolicyDefinition } from '../policies/policy-admin.js';
+import { checkMoeysStages, createPolicyVersion, getPolicy, listPolicies, validatePolicyDefinition } from '../policies/policy-admin.js';
 import { caseTypes } from '../../domain/case-types.js';
 import { versionNumber } from '../cases/schemas.js';
 
@@ -47,14 +47,16 @@ export function policyRoutes(deps: AppDeps): Router {
     {
       method: 'post',
       path: '/policies/validate',
-      summary: 'Validate a policy without saving it: 200 with the normalised policy, or 422 with the path of each problem.',
+      summary: "Validate a policy without saving it: 200 with the normalised policy, 422 with the path of each problem, or 403 when the caller could not save it as it is (an institution's strategy policy without the network default's MoEYS stages).",
       tag: 'policies',
       body: policyBody,
-      responses: { 200: { description: 'valid', schema: z.object({ valid: z.literal(true) }) }, 422: { description: 'invalid, with paths' } },
+      responses: { 200: { description: 'valid', schema: z.object({ valid: z.literal(true) }) }, 403: { description: 'valid, but not yours to save as it is' }, 422: { description: 'invalid, with paths' } },
     },
     async ({ body }, req) => {
-      requireIdentity(req);
-      return { valid: true as const, policy: validatePolicyDefinition(body) };
+      const identity = requireIdentity(req);
+      const policy = validatePolicyDefinition(body);
+      await checkMoeysStages(deps.db, identity, policy);
+      return { valid: true as const, policy };
     },
   );
   route(

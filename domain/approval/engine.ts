@@ -60,6 +60,29 @@ function isShort(state: EngineState, s: StepState): boolean {
 
 const isNetworkAdmin = (actor: Actor) => actor.via !== 'link' && actor.roles.some((r) => r.role === 'admin' && r.institution === NETWORK_INSTITUTION);
 
+/** The mailbox an address lands in: lower case, without a +tag (a+x@uni.kh and a@uni.kh are one person). */
+const mailbox = (email: string) => {
+  const e = lower(email.trim());
+  const at = e.lastIndexOf('@');
+  return `${e.slice(0, at).split('+')[0]}${e.slice(at)}`;
+};
+const domainOf = (email: string) => lower(email.trim()).slice(lower(email.trim()).lastIndexOf('@') + 1);
+
+/**
+ * An institution's administrator handing a partner's step (external assignees) to someone: never to themselves,
+ * and, where the policy found the partner's address, only to another address at the partner (the countersignature
+ * is the partner's, not the institution's). With no partner address found, the administrator names one.
+ */
+function partnerHandOver(state: EngineState, s: StepState, actor: Actor, to: string): EngineError | null {
+  if (!stepDef(state.policy, s.id)!.step.assignees.some((a) => a.kind === 'external')) return null;
+  if (mailbox(to) === mailbox(actor.email)) return err('invalid', "An administrator cannot take a partner's step themselves.", 'to.email');
+  const partnerDomains = [...new Set(s.assignments.filter((a) => a.source === 'policy').map((a) => domainOf(a.email)))];
+  if (partnerDomains.length && !partnerDomains.includes(domainOf(to))) {
+    return err('invalid', `A partner's step goes to another address at the partner (${partnerDomains.join(', ')}); a MoEYS administrator may hand it elsewhere.`, 'to.email');
+  }
+  return null;
+}
+
 /**
  * Whether an administrator may reassign (or add to) a step: a MoEYS administrator any step; an administrator of the
  * case's institution only the institution's own — its roles, its partners (external parties), and the people its
@@ -265,10 +288,9 @@ export function validateCommand(state: EngineState, actor: Actor, command: Comma
       const s = openStep(state, command.stepId);
       if ('code' in s) return s;
       if (!mayReassign(state, actor, command.stepId)) return err('forbidden', "Only a MoEYS administrator may reassign a step that is not the institution's own.");
-      if (lower(command.to.email) === lower(state.submitter.email)) return err('invalid', 'A step cannot be handed to the submitter of the case.', 'to.email');
-      if (!isNetworkAdmin(actor) && lower(command.to.email) === lower(actor.email) && stepDef(state.policy, command.stepId)!.step.assignees.some((a) => a.kind === 'external')) {
-        return err('invalid', "An administrator cannot take a partner's step themselves.", 'to.email');
-      }
+      if (mailbox(command.to.email) === mailbox(state.submitter.email)) return err('invalid', 'A step cannot be handed to the submitter of the case.', 'to.email');
+      const partnerIssue = isNetworkAdmin(actor) ? null : partnerHandOver(state, s, actor, command.to.email);
+      if (partnerIssue) return partnerIssue;
       if (command.from === undefined) {
         if (!isShort(state, s)) return err('conflict', 'The step has enough assignees to be decided: name the assignee to replace (from).', 'from');
       } else {
@@ -287,6 +309,7 @@ export function validateCommand(state: EngineState, actor: Actor, command: Comma
       const def = stepDef(state.policy, command.stepId)!.step;
       if (command.type === 'delegate') {
         if (lower(command.to.email) === lower(actor.email)) return err('invalid', 'You cannot delegate to yourself.', 'to.email');
+        if (mailbox(command.to.email) === mailbox(state.submitter.email)) return err('invalid', 'A step cannot be handed to the submitter of the case.', 'to.email');
         if (isAssignee(s, command.to.email)) return err('conflict', `${command.to.email} is already an assignee of this step.`, 'to.email');
         return null;
       }

@@ -29,7 +29,7 @@ export function makeCalendar(holidays: Record<number, Holiday[]> = cambodianHoli
   const cal: Calendar = { offsetMs: 7 * HOUR, weekend: [0, 6], holidays: new Set(lists.flatMap(([, list]) => list.map((h) => h.date))), revision };
   if (revision >= 2) {
     cal.listedYears = new Set(lists.filter(([, list]) => list.length > 0).map(([year]) => year));
-    cal.fallback = new Set(fixedDateHolidays.map((h) => h.monthDay));
+    cal.fallback = new Set(fixedDateHolidays.filter((h) => (h.since ?? 2) <= revision && (h.until === undefined || revision <= h.until)).map((h) => h.monthDay));
   }
   return cal;
 }
@@ -41,7 +41,10 @@ const revisions = new Map<number, Calendar>();
  * revision it started with (absent in cases started before revisions: 1). Replays compute the same times.
  */
 export function calendarAt(revision = 1): Calendar {
-  const r = Math.min(Math.max(1, Math.trunc(revision)), CALENDAR_REVISION);
+  // A case opened by newer code (an API deployed before the workers): computing with older data would differ from
+  // a later replay. Failing here fails the workflow task, which a worker that knows the revision then completes.
+  if (revision > CALENDAR_REVISION) throw new Error(`calendar revision ${revision} is newer than this code knows (${CALENDAR_REVISION}): deploy the workers first`);
+  const r = Math.max(1, Math.trunc(revision));
   let cal = revisions.get(r);
   if (!cal) revisions.set(r, (cal = makeCalendar(cambodianHolidays, r)));
   return cal;

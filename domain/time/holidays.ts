@@ -26,9 +26,10 @@ export const CALENDAR_REVISION = 2;
  * Holidays on the same date every year (MM-DD). From revision 2 they stand in for a year whose sub-decree is not in
  * the lists yet, so that a schedule reaching years ahead (a strategy's end-of-period report, an MoU renewal) does
  * not treat Khmer New Year as a working day. The lunar ones (Visak Bochea, Royal Ploughing, Pchum Ben, Water
- * Festival) are not predictable here: add the year's list when it is published.
+ * Festival) are not predictable here: add the year's list when it is published. Revised like the lists: a change
+ * gets `since` / `until` and a new CALENDAR_REVISION.
  */
-export const fixedDateHolidays: readonly { monthDay: string; name: string }[] = [
+export const fixedDateHolidays: readonly { monthDay: string; name: string; /** Revision that added it (absent: 2). */ since?: number; until?: number }[] = [
   { monthDay: '01-01', name: 'International New Year Day' },
   { monthDay: '01-07', name: 'Victory over Genocide Day' },
   { monthDay: '03-08', name: "International Women's Day" },

@@ -91,4 +91,36 @@ describeWithPoppler('sealDecision activity, read back by pdftotext', () => {
     expect(text).toMatch(/Approved .{0,80}Second look fine\./);
     expect(text).toContain('Second look fine.');
   });
+
+  it('marks the approvals the workflow names void — also those a send back to an earlier stage cancelled', async () => {
+    const rupp = await t.db.institution.findUniqueOrThrow({ where: { code: 'RUPP' } });
+    await t.db.case.create({
+      data: {
+        id: 'seal-3',
+        type: 'strategy',
+        institutionId: rupp.id,
+        title: 'RUPP strategy, reviewed twice',
+        workflowId: 'seal-3',
+        documents: { create: { version: 1, sha256: SHA, fileName: 'v1.pdf', mimeType: 'application/pdf', size: 3 } },
+      },
+    });
+    const approvedBy = (n: number, who: string, comment: string) => ({ idempotencyKey: `seal-3/event/${n}`, caseId: 'seal-3', type: 'approved', actor: who, payload: { stepId: 'moeys_review', comment } });
+    await appendAuditEvents(t.db, [
+      { idempotencyKey: 'seal-3/event/0', caseId: 'seal-3', type: 'submitted', actor: 'rector@demo.rupp.edu.kh', payload: {} },
+      approvedBy(1, 'reviewer1@demo.moeys.gov.kh', 'Review one.'),
+      approvedBy(2, 'reviewer2@demo.moeys.gov.kh', 'Review two.'),
+      { idempotencyKey: 'seal-3/event/3', caseId: 'seal-3', type: 'sent_back', actor: 'director@demo.moeys.gov.kh', payload: { stepId: 'moeys_signoff', to: 'moeys_review', comment: 'Review the budget again.' } },
+      approvedBy(4, 'reviewer1@demo.moeys.gov.kh', 'Budget checked.'),
+      approvedBy(5, 'reviewer3@demo.moeys.gov.kh', 'Budget fine.'),
+    ]);
+    const { sealedId } = await sealCaseDecision({ db: t.db, sealer, publicUrl: 'http://localhost:3000' }, { ...input, caseId: 'seal-3', voidEvents: [1, 2] });
+    const row = await t.db.sealedDocument.findUniqueOrThrow({ where: { id: sealedId } });
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'chain-seal-')), 'seal-3.pdf');
+    await writeFile(file, row.bytes);
+    const text = pdftotext(file).replace(/\s+/g, ' ');
+    expect(text.match(/void: an earlier version/g)).toHaveLength(2);
+    expect(text).toMatch(/Approved \(void: an earlier version\) .{0,80}Review one\./);
+    expect(text).toMatch(/Approved \(void: an earlier version\) .{0,80}Review two\./);
+    expect(text).not.toMatch(/void: an earlier version\) .{0,80}Budget/);
+  });
 });

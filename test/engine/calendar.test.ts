@@ -96,8 +96,9 @@ describe('calendar', () => {
     const tue = local(2026, 2, 10, 10);
     expect([isWorkingDay(mon, makeCalendar(lists, 2)), isWorkingDay(tue, makeCalendar(lists, 2))]).toEqual([true, false]);
     expect([isWorkingDay(mon, makeCalendar(lists, 3)), isWorkingDay(tue, makeCalendar(lists, 3))]).toEqual([false, true]);
-    // calendarAt clamps to what exists and remembers each revision.
-    expect(calendarAt(99)).toBe(calendarAt(CALENDAR_REVISION));
+    // calendarAt remembers each revision, refuses one this code does not know (a newer API than worker).
+    expect(() => calendarAt(CALENDAR_REVISION + 1)).toThrow(/newer than this code knows/);
+    expect(calendarAt(CALENDAR_REVISION)).toBe(calendarAt(CALENDAR_REVISION));
     expect(calendarAt(undefined)).toBe(calendarAt(1));
     expect(calendarAt(0).revision).toBe(1);
   });

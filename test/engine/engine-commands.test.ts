@@ -399,6 +399,21 @@ describe('whose steps an administrator may reassign', () => {
     const s = start(p, { fields: { partner: { email: 'old@uni-saarland.de' } } }).state;
     expect(validateCommand(s, rupAdmin, reassign('countersign', 'old@uni-saarland.de', 'new@uni-saarland.de'))).toBeNull();
     expect(validateCommand(s, rupAdmin, reassign('countersign', 'old@uni-saarland.de', 'admin@rupp.edu.kh'))).toMatchObject({ code: 'invalid', path: 'to.email' });
+    expect(validateCommand(s, rupAdmin, reassign('countersign', 'old@uni-saarland.de', 'Admin+partner@rupp.edu.kh'))).toMatchObject({ code: 'invalid', path: 'to.email' });
+    // Not to a colleague who could hand it back either: only to an address at the partner.
+    expect(validateCommand(s, rupAdmin, reassign('countersign', 'old@uni-saarland.de', 'colleague@rupp.edu.kh'))).toMatchObject({ code: 'invalid', path: 'to.email' });
+    expect(validateCommand(s, moeysAdmin, reassign('countersign', 'old@uni-saarland.de', 'colleague@rupp.edu.kh'))).toBeNull();
+  });
+
+  it('nobody hands a step to the submitter by delegation either (also not through a +tag)', () => {
+    const s = start(strategy()).state;
+    const iro = user('iro@rupp.edu.kh', [{ role: 'iro', institution: 'RUPP' }]);
+    const plus = SUBMITTER.email.replace('@', '+review@');
+    for (const to of [SUBMITTER.email, plus]) {
+      expect(validateCommand(s, iro, { type: 'delegate', stepId: 'iro_check', to: { email: to } }), to).toMatchObject({ code: 'invalid', path: 'to.email' });
+      expect(validateCommand(s, rupAdmin, reassign('iro_check', 'iro@rupp.edu.kh', to)), to).toMatchObject({ code: 'invalid', path: 'to.email' });
+    }
+    expect(validateCommand(s, iro, { type: 'delegate', stepId: 'iro_check', to: { email: 'deputy@rupp.edu.kh' } })).toBeNull();
   });
 });
 

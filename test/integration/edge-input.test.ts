@@ -284,11 +284,11 @@ describe('a workflow start whose answer is lost', () => {
     const real = h.runtime.client;
     const person = await h.t.db.person.findUniqueOrThrow({ where: { email: RECTOR } });
     const identity = (await loadIdentity(h.t.db, person.id, 'api'))!;
-    /** The real client, except that start's answer is lost — after starting (`started`) or before. */
-    const losing = (started: boolean) =>
+    /** The real client, except that start's answer is lost — after starting (`started`) or before; `blind`: describe fails too. */
+    const losing = (started: boolean, blind = false) =>
       ({
         workflow: {
-          getHandle: (id: string) => real.workflow.getHandle(id),
+          getHandle: (id: string) => (blind ? { describe: () => Promise.reject(new Error('14 UNAVAILABLE: connection reset')) } : real.workflow.getHandle(id)),
           start: async (...args: Parameters<Client['workflow']['start']>) => {
             if (started) await real.workflow.start(...args);
             throw new Error('deadline exceeded');
@@ -305,5 +305,10 @@ describe('a workflow start whose answer is lost', () => {
 
     await expect(open('Start refused before starting', losing(false))).rejects.toMatchObject({ code: 'dependency_unavailable' });
     expect(await h.t.db.case.count({ where: { title: 'Start refused before starting' } })).toBe(0);
+
+    // Temporal cannot say whether it started: the row stays (a workflow must never run without its case).
+    await expect(open('Start unknown', losing(true, true))).rejects.toMatchObject({ code: 'dependency_unavailable', message: expect.stringMatching(/may have started/) });
+    const unknown = await h.t.db.case.findFirstOrThrow({ where: { title: 'Start unknown' } });
+    await waitFor(async () => (await stateOf(unknown.id, IRO)).allowed.some((a) => a.stepId === 'iro_check'), { what: 'the case that did start' });
   });
 });

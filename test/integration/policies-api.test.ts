@@ -52,8 +52,11 @@ describe('policies API', () => {
       const refused = await h.api('/policies', { as: RUPP_ADMIN, json: { ...own, stages } });
       expect(refused.status, JSON.stringify(stages.map((st) => st.id))).toBe(403);
       expect(((await refused.json()) as { issues: { path: string }[] }).issues[0]!.path).toBe('stages');
+      // Validating says the same as saving would.
+      expect((await h.api('/policies/validate', { as: RUPP_ADMIN, json: { ...own, stages } })).status).toBe(403);
     }
     expect(await h.t.db.policy.count()).toBe(stored);
+    expect((await h.api('/policies/validate', { as: RUPP_ADMIN, json: own })).status).toBe(200);
     const v1 = await h.api('/policies', { as: RUPP_ADMIN, json: own });
     expect(v1.status).toBe(201);
     expect(await v1.json()).toMatchObject({ key: 'strategy-rupp', version: 1 });

@@ -150,6 +150,13 @@ describe('approval workflow (time-skipping server)', () => {
       await h.send(actor('iro@rupp.kh'), { type: 'approve', stepId: 'iro_check', documentSha256: v2.sha256 });
       await waitOpen(h);
       expect(openSteps(await h.state())).toEqual(['endorse']);
+      // Signed off: the seal is told which recorded approvals are void (the first IRO approval), by history index.
+      await h.send(actor('rector@rupp.kh'), { type: 'approve', stepId: 'endorse', documentSha256: v2.sha256 });
+      await h.handle.result();
+      const history = (await h.state()).history;
+      expect(rec.sealed).toHaveLength(1);
+      expect(rec.sealed[0]!.voidEvents).toEqual([history.findIndex((e) => e.type === 'approved' && e.void)]);
+      expect(rec.sealed[0]!.voidEvents![0]).toBeGreaterThan(0);
     });
   });
 

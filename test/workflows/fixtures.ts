@@ -26,7 +26,7 @@ export interface Recorder {
   audits: { type: string; idempotencyKey: string }[];
   revoked: { stepId: string; emails?: string[] }[];
   /** Each seal with the audit event types stored when it was sealed (what the PDF lists). */
-  sealed: { caseId: string; outcome: string; documentSha256: string; auditedBefore: string[] }[];
+  sealed: { caseId: string; outcome: string; documentSha256: string; voidEvents?: number[]; auditedBefore: string[] }[];
   progress: { strategyCaseId: string; point: string; n: number }[];
 }
 

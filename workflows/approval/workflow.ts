@@ -171,6 +171,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
           at: new Date(effect.at).toISOString(),
           documentSha256: effect.document.sha256,
           documentVersion: effect.document.version,
+          voidEvents: state.history.flatMap((h, i) => (h.void ? [i] : [])),
         });
         sealedId = sealed.sealedId;
         return;
