@@ -99,8 +99,13 @@ export interface ChainReport {
   ok: boolean;
   rows: number;
   headHash: string;
-  /** The first row whose stored hash or link does not match. */
-  brokenAt?: { seq: string; reason: 'hash_mismatch' | 'link_mismatch'; expected: string; found: string };
+  /** Sealed decisions whose audit head was found in the chain. */
+  anchors?: number;
+  /**
+   * The first row whose stored hash or link does not match; or (`anchor_missing`, seq `end`) a sealed decision names
+   * an audit head that is no longer in the chain: rows were cut from its end, which the links alone cannot show.
+   */
+  brokenAt?: { seq: string; reason: 'hash_mismatch' | 'link_mismatch' | 'anchor_missing'; expected: string; found: string };
 }
 
 /** Walks the whole chain in order, recomputing each hash. */
@@ -129,7 +134,14 @@ export async function verifyAuditChain(db: DbTx, opts: { batchSize?: number } = 
       cursor = row.seq;
     }
   }
-  return { ok: true, rows, headHash: prev };
+  // Every sealed PDF names the chain's head when it was sealed: each such head must still be in the chain (the
+  // links are intact, so any row found is part of it). A missing one means the newest rows were deleted.
+  const anchors = await db.$queryRaw<{ hash: string; found: boolean }[]>`
+    SELECT s."auditHeadHash" AS "hash", (a."hash" IS NOT NULL OR s."auditHeadHash" = ${GENESIS_HASH}) AS "found"
+    FROM "SealedDocument" s LEFT JOIN "AuditEvent" a ON a."hash" = s."auditHeadHash"`;
+  const missing = anchors.find((a) => !a.found);
+  if (missing) return { ok: false, rows, headHash: prev, anchors: anchors.length, brokenAt: { seq: 'end', reason: 'anchor_missing', expected: missing.hash, found: prev } };
+  return { ok: true, rows, headHash: prev, anchors: anchors.length };
 }
 
 export async function auditHead(db: DbTx): Promise<string> {

@@ -13,8 +13,11 @@ let ok = false;
 try {
   const report = await verifyAuditChain(db);
   ok = report.ok;
-  if (report.ok) console.log(`Audit chain intact: ${report.rows} rows, head ${report.headHash}`);
-  else {
+  if (report.ok) console.log(`Audit chain intact: ${report.rows} rows, head ${report.headHash}; the audit heads of ${report.anchors ?? 0} sealed decisions are in it`);
+  else if (report.brokenAt!.reason === 'anchor_missing') {
+    const b = report.brokenAt!;
+    console.error(`Audit chain CUT: a sealed decision names the audit head ${b.expected}, which is no longer in the chain (its last row is ${b.found}): rows were deleted from its end.`);
+  } else {
     const b = report.brokenAt!;
     console.error(`Audit chain BROKEN at row ${b.seq} (${b.reason}): expected ${b.expected}, found ${b.found}. ${report.rows} rows before it are intact.`);
   }

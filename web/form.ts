@@ -20,6 +20,8 @@ export interface UploadedFile {
   fileName: string;
   mimeType: string;
   bytes: Buffer;
+  /** Larger than the limit: its bytes were dropped, the rest of the form read (the page says so and keeps the values). */
+  tooLarge?: boolean;
 }
 
 export interface FormData {
@@ -84,23 +86,30 @@ function parseMultipart(req: Request, limits: FormLimits): Promise<FormData> {
       fields[name] = value;
     });
     bb.on('file', (field, stream, info) => {
-      const chunks: Buffer[] = [];
+      let chunks: Buffer[] = [];
       let size = 0;
+      let tooLarge = false;
       stream.on('data', (c: Buffer) => {
         size += c.length;
-        chunks.push(c);
+        if (!tooLarge) chunks.push(c);
       });
-      stream.on('limit', () => fail(new AppError('payload_too_large', `The file is larger than ${Math.round(limits.fileBytes / 1024 / 1024)} MB.`, { issues: [{ path: field, message: 'file too large' }] })));
+      // Over the limit: the rest of the file is read and dropped, so that the form's other fields still arrive and
+      // the page can come back with everything typed (a 413 page would lose it all).
+      stream.on('limit', () => {
+        tooLarge = true;
+        chunks = [];
+      });
       stream.on('close', () => {
         // A file input left empty still sends a part with no name and no bytes: that is "no file".
-        if (size > 0 || info.filename) files.push({ field, fileName: info.filename ?? '', mimeType: info.mimeType, bytes: Buffer.concat(chunks) });
+        if (tooLarge) files.push({ field, fileName: info.filename ?? '', mimeType: info.mimeType, bytes: Buffer.alloc(0), tooLarge: true });
+        else if (size > 0 || info.filename) files.push({ field, fileName: info.filename ?? '', mimeType: info.mimeType, bytes: Buffer.concat(chunks) });
       });
     });
     bb.on('filesLimit', () => fail(new AppError('validation_failed', 'Send one file at a time.', { issues: [{ path: 'document', message: 'one file only' }] })));
     bb.on('fieldsLimit', () => fail(new AppError('payload_too_large', 'The form has too many fields.')));
     bb.on('partsLimit', () => fail(new AppError('payload_too_large', 'The form has too many parts.')));
     bb.on('error', (err) => reject(new AppError('bad_request', 'The form could not be read.', { internal: String(err) })));
-    bb.on('close', () => (failure ? reject(failure) : resolve({ fields, files: files.filter((f) => f.bytes.length > 0 || f.fileName) })));
+    bb.on('close', () => (failure ? reject(failure) : resolve({ fields, files: files.filter((f) => f.bytes.length > 0 || f.fileName || f.tooLarge) })));
     req.pipe(bb);
   });
 }

@@ -14,7 +14,7 @@ import { approvalWorkflow } from '../../workflows/approval/workflow.js';
 import { APPROVAL_ENGINE_VERSION, type ApprovalInput } from '../../workflows/approval/messages.js';
 import { CALENDAR_REVISION } from '../../domain/time/holidays.js';
 import { findPolicyInForce } from '../policies/find-policy.js';
-import type { createCaseBody } from './schemas.js';
+import { TITLE_MAX, type createCaseBody } from './schemas.js';
 import { decodePdf } from './documents.js';
 import { validateCaseFields } from './case-fields.js';
 import { findInputIssue } from '../http/input-limits.js';
@@ -34,7 +34,7 @@ export interface CreateCaseOptions {
 export async function createCase(opts: CreateCaseOptions) {
   const { db, identity, input } = opts;
   // Before anything reads them (pages reach here from multipart forms, which the edge checks do not parse).
-  const titleIssue = findInputIssue(input.title, { maxDepth: 0 }, ['body', 'title']);
+  const titleIssue = findInputIssue(input.title, { maxDepth: 0, maxStringLength: TITLE_MAX }, ['body', 'title']);
   if (titleIssue) throw new AppError('validation_failed', 'The title is not valid.', { issues: [titleIssue] });
   const institution = await db.institution.findUnique({ where: { code: input.institution } });
   if (!institution) {

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { CaseType as DbCaseType } from '../../generated/prisma/enums.js';
 import { caseTypes, type CaseType } from '../../domain/case-types.js';
 
+/** A case title's length at most (the API's schema; the pages' forms are held to it in createCase too). */
+export const TITLE_MAX = 200;
+
 export const caseType = z.enum(caseTypes);
 
 // The domain's list and the database enum must hold the same values: this fails to compile when they differ.
@@ -21,7 +24,7 @@ export const createCaseBody = z
   .object({
     type: caseType,
     institution: institutionCode,
-    title: z.string().trim().min(3).max(200),
+    title: z.string().trim().min(3).max(TITLE_MAX),
     fields: z.record(z.string(), z.unknown()).default({}),
     document: inlineDocument.optional(),
   })

@@ -2,8 +2,9 @@
 // - JSON bodies are small (64 kB) except where a document is uploaded inline (POST /cases, resubmit: 15 MB) and
 //   for routing policies (256 kB). Everything a command carries ends up in a Temporal Update, whose payload limit
 //   (2 MB) would otherwise be reached after the Update was admitted, breaking every later workflow task of the case.
-// - No string anywhere (path, query, form or JSON body, keys included) may contain U+0000: PostgreSQL cannot store
-//   it in text or jsonb, so a NUL accepted here fails later, in an activity that retries forever.
+// - No string anywhere (path, query, form or JSON body, keys included) may contain U+0000 or a lone surrogate:
+//   PostgreSQL cannot store them in text or jsonb, so one accepted here fails later, in an activity that retries
+//   forever.
 // - Nesting is bounded, and checked without recursion, so that no later step (zod, canonical JSON, a hash, the
 //   workflow's payload converter) can overflow the stack on a value crafted to be deep.
 import express, { type RequestHandler } from 'express';
@@ -47,6 +48,8 @@ export interface InputLimits {
 }
 
 const NUL = '\u0000';
+/** With the u flag a paired surrogate is one code point: this matches only a lone half. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const shown = (key: string) => key.replaceAll(NUL, '\\u0000');
 
 /**
@@ -70,6 +73,8 @@ export function findInputIssue(value: unknown, limits: InputLimits, root: (strin
   const at = (path: (string | number)[], message: string): FieldIssue => ({ path: issuePath(path.map((k) => (typeof k === 'string' ? shown(k) : k))), message });
   const stringIssue = (v: string): string | null => {
     if (v.includes(NUL)) return 'must not contain the NUL character (\\u0000)';
+    // Half of a surrogate pair (text cut in the middle of an emoji): PostgreSQL refuses it in json, later, forever.
+    if (LONE_SURROGATE.test(v)) return 'is not well-formed Unicode (a lone surrogate, e.g. half of an emoji)';
     if (limits.maxStringLength !== undefined && v.length > limits.maxStringLength) return `at most ${limits.maxStringLength} characters`;
     return null;
   };

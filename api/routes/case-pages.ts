@@ -49,8 +49,12 @@ function signedIn(req: Request, res: Response): Identity | undefined {
 const csrfOf = (req: Request) => req.session?.csrfToken ?? '';
 
 /** A PDF upload checked by type and by its first bytes (browsers send what the file name suggests). */
-function checkPdf(file: UploadedFile | undefined, errors: FormErrors, m: { notPdf: string }) {
+function checkPdf(file: UploadedFile | undefined, errors: FormErrors, m: { notPdf: string; tooLarge: string }) {
   if (!file) return undefined;
+  if (file.tooLarge) {
+    errors.document = m.tooLarge;
+    return undefined;
+  }
   const looksPdf = file.bytes.subarray(0, 5).toString('latin1') === '%PDF-';
   if (!looksPdf || !/\.pdf$/i.test(file.fileName) || !['application/pdf', 'application/x-pdf', 'application/octet-stream'].includes(file.mimeType)) {
     errors.document = m.notPdf;
@@ -107,11 +111,12 @@ export function casePageRoutes(deps: AppDeps): Router {
     values[o.nonceField] = nonce(values[o.nonceField]);
     const render = (status: number, errors: FormErrors, more = false, problem?: string) =>
       sendPage(req, res, status, o.title, strategyFormPage(m, { action: o.action, csrf: csrfOf(req), mode: o.mode, institutions: o.institutions, values, errors, more, problem }), id.name);
-    if (values.more) return render(200, {}, true);
+    // More rows: the form comes back, and a chosen file cannot come with it — say so, or it would be lost silently.
+    if (values.more) return render(200, form.files.some((f) => f.field === 'document') ? { document: m['strategyForm.fileAgain'] } : {}, true);
     const parsed = parseStrategyForm(values, { needTitle: o.mode === 'new' });
     const errors = { ...parsed.errors };
     if (o.mode === 'new' && !o.institutions.some((i) => i.code === parsed.institution)) errors.institution = m['strategyForm.noInstitution'];
-    const document = checkPdf(form.files.find((f) => f.field === 'document'), errors, { notPdf: m['strategyForm.notPdf'] });
+    const document = checkPdf(form.files.find((f) => f.field === 'document'), errors, { notPdf: m['strategyForm.notPdf'], tooLarge: m['strategyForm.tooLarge'] });
     if (Object.keys(errors).length || !parsed.fields) return render(422, errors);
     await submitOr(render, issuesAsErrors, async () => {
       const to = await o.submit({ id, fields: parsed.fields as Record<string, unknown>, title: parsed.title, institution: parsed.institution, document, values });
@@ -217,7 +222,7 @@ export function casePageRoutes(deps: AppDeps): Router {
       const actuals = readActuals(t.fields, values, errors);
       const narrative = (values.narrative ?? '').trim();
       if (narrative.length < 50) errors.narrative = 'describe the progress in a few sentences (at least 50 characters)';
-      const document = checkPdf(form.files.find((f) => f.field === 'document'), errors, { notPdf: m['strategyForm.notPdf'] });
+      const document = checkPdf(form.files.find((f) => f.field === 'document'), errors, { notPdf: m['strategyForm.notPdf'], tooLarge: m['strategyForm.tooLarge'] });
       if (Object.keys(errors).length) return render(422, errors);
       // Issues on actuals[i] belong to the i-th KPI row; others to their input, or to the notice on top.
       const rows = kpiRows(t.fields);

@@ -1,7 +1,7 @@
 // The sealDecision activity against a real database: what the PDF is built from, one PDF per decision however often
 // (and however concurrently) the activity runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAuditEvents } from '../../activities/audit.js';
+import { appendAuditEvents, verifyAuditChain } from '../../activities/audit.js';
 import { createDevCertificateP12, createSealer, verifySealedPdf, type Sealer } from '../../activities/pdf/index.js';
 import { sealCaseDecision } from '../../activities/seal.js';
 import { createTestDb, type TestDb } from '../support/db.js';
@@ -122,5 +122,23 @@ describeWithPoppler('sealDecision activity, read back by pdftotext', () => {
     expect(text).toMatch(/Approved \(void: an earlier version\) .{0,80}Review one\./);
     expect(text).toMatch(/Approved \(void: an earlier version\) .{0,80}Review two\./);
     expect(text).not.toMatch(/void: an earlier version\) .{0,80}Budget/);
+  });
+});
+
+describe('the audit chain and the sealed decisions', () => {
+  it("notices rows cut from the chain's end: a sealed decision names a head that is gone", async () => {
+    const rupp = await t.db.institution.findUniqueOrThrow({ where: { code: 'RUPP' } });
+    await t.db.case.create({ data: { id: 'seal-4', type: 'mou', institutionId: rupp.id, title: 'MoU, last in the chain', workflowId: 'seal-4', documents: { create: { version: 1, sha256: SHA, fileName: 'mou.pdf', mimeType: 'application/pdf', size: 3 } } } });
+    await appendAuditEvents(t.db, [{ idempotencyKey: 'seal-4/event/0', caseId: 'seal-4', type: 'approved', actor: 'rector@demo.rupp.edu.kh', payload: { stepId: 'rector_signature' } }]);
+    await sealCaseDecision({ db: t.db, sealer, publicUrl: 'http://localhost:3000' }, { ...input, caseId: 'seal-4' });
+    const before = await verifyAuditChain(t.db);
+    expect(before).toMatchObject({ ok: true });
+    expect(before.anchors).toBeGreaterThanOrEqual(1);
+
+    // Delete the newest row: every link that is left still matches.
+    const newest = await t.db.auditEvent.findFirstOrThrow({ orderBy: { seq: 'desc' } });
+    await t.db.$executeRaw`DELETE FROM "AuditEvent" WHERE "seq" = ${newest.seq}`;
+    const after = await verifyAuditChain(t.db);
+    expect(after).toMatchObject({ ok: false, rows: before.rows - 1, brokenAt: { seq: 'end', reason: 'anchor_missing', expected: newest.hash } });
   });
 });

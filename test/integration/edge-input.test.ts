@@ -220,10 +220,14 @@ describe('NUL characters', () => {
     for (const [k, v] of Object.entries({ action: 'approve', stepId: 'iro_check', documentSha256: c.sha, comment: 'ok\u0000' })) form.append(k, v);
     const page = await h.api(`/cases/${c.id}/act`, { as: IRO, method: 'POST', body: form, headers: { accept: 'text/html' }, redirect: 'manual' });
     expect(page.status).toBe(422);
+    // Half an emoji (a client that cut the text) fails PostgreSQL's json the same way: refused too.
+    const half = await decide(c.id, IRO, { action: 'approve', stepId: 'iro_check', documentSha256: c.sha, comment: 'Looks good \ud83d' });
+    expect((await problem(half, 422, 'validation_failed')).issues?.[0]).toMatchObject({ path: 'body.comment', message: expect.stringMatching(/lone surrogate/) });
     expect(stepStatus(await stateOf(c.id, IRO), 'iro_check')).toBe('open');
 
     const audit = await h.t.db.auditEvent.count({ where: { caseId: c.id } });
-    expect((await decide(c.id, IRO, { action: 'approve', stepId: 'iro_check', documentSha256: c.sha, comment: 'Complete.' })).status).toBe(200);
+    // A whole emoji is fine.
+    expect((await decide(c.id, IRO, { action: 'approve', stepId: 'iro_check', documentSha256: c.sha, comment: 'Complete 👍' })).status).toBe(200);
     // The decision is recorded (the activity that failed on a NUL before): audit and projection move on.
     await waitFor(async () => (await h.t.db.auditEvent.count({ where: { caseId: c.id } })) > audit, { what: 'the decision in the audit chain' });
     await waitFor(async () => (await h.t.db.case.findUnique({ where: { id: c.id } }))?.openAssignees.includes(RECTOR), { what: 'the next step' });
@@ -310,5 +314,16 @@ describe('a workflow start whose answer is lost', () => {
     await expect(open('Start unknown', losing(true, true))).rejects.toMatchObject({ code: 'dependency_unavailable', message: expect.stringMatching(/may have started/) });
     const unknown = await h.t.db.case.findFirstOrThrow({ where: { title: 'Start unknown' } });
     await waitFor(async () => (await stateOf(unknown.id, IRO)).allowed.some((a) => a.stepId === 'iro_check'), { what: 'the case that did start' });
+  });
+});
+
+describe('what the pages send to createCase', () => {
+  it('is held to the API’s title limit too (the forms do not pass the JSON schema)', async () => {
+    const person = await h.t.db.person.findUniqueOrThrow({ where: { email: RECTOR } });
+    const identity = (await loadIdentity(h.t.db, person.id, 'web'))!;
+    const open = (title: string) => createCase({ db: h.t.db, temporal: h.runtime.client, taskQueue: h.taskQueue, identity, input: { type: 'strategy', institution: 'RUPP', title, fields: demoStrategyFields() } });
+    await expect(open('T'.repeat(201))).rejects.toMatchObject({ code: 'validation_failed', details: { issues: [{ path: 'body.title' }] } });
+    expect(await h.t.db.case.count({ where: { title: 'T'.repeat(201) } })).toBe(0);
+    expect((await open('T'.repeat(200))).created).toBe(true);
   });
 });

@@ -149,6 +149,24 @@ describe('submitting a strategy from the form', () => {
     expect(r.body).toContain('id="goal-3"'); // the demo's three goals, plus one
     expect(r.body).toContain('id="goal-0-kpi-2"');
     expect(r.body).not.toContain('class="error"');
+    // With a file chosen: the form cannot bring it back, and says so (it used to drop it without a word).
+    const pdf = { field: 'document', name: 'strategy.pdf', type: 'application/pdf', bytes: Buffer.from('%PDF-1.7\n%%EOF\n') };
+    const withFile = await b.postMultipart(`${h.url}/strategies/new`, { ...validInputs('More'), _csrf: form.csrf, more: '1' }, pdf, { accept: 'text/html' });
+    expect(withFile.res.status).toBe(200);
+    expect(withFile.body).toContain('choose it once more');
+  });
+
+  it('a file over 10 MB comes back as an error on the file, with everything typed kept (not a 413 page)', async () => {
+    const b = await signedIn(RECTOR);
+    const form = await b.get(`${h.url}/strategies/new`, { accept: 'text/html' });
+    const big = { field: 'document', name: 'scan.pdf', type: 'application/pdf', bytes: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(11 * 1024 * 1024, 0x20)]) };
+    const inputs = validInputs('Too large an upload');
+    const r = await b.postMultipart(`${h.url}/strategies/new`, { ...inputs, _csrf: form.csrf }, big, { accept: 'text/html' });
+    expect(r.res.status).toBe(422);
+    expect(r.body).toContain('The file is larger than 10 MB');
+    expect(r.body).toContain('value="Too large an upload"');
+    expect(r.body).toContain(String((inputs as Record<string, string>).vision).slice(0, 40));
+    expect(await h.t.db.case.count({ where: { title: 'Too large an upload' } })).toBe(0);
   });
 });
 

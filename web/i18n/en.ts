@@ -216,6 +216,7 @@ export const en = {
   'strategyForm.submit': 'Submit the strategy',
   'strategyForm.resubmit': 'Resubmit',
   'strategyForm.notPdf': 'The file must be a PDF document.',
+  'strategyForm.tooLarge': 'The file is larger than 10 MB: choose a smaller PDF (everything else you typed is kept).',
   'strategyForm.noInstitution': 'You may not submit a strategy for any institution.',
 
   'case.summary': 'Summary',
