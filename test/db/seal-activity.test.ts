@@ -13,22 +13,26 @@ import path from 'node:path';
 let t: TestDb;
 let sealer: Sealer;
 const SHA = 'a'.repeat(64);
-beforeAll(async () => {
-  t = await createTestDb();
-  sealer = createSealer({ p12: createDevCertificateP12({ passphrase: 'pw' }), passphrase: 'pw', development: true });
+
+/** A RUPP case row with its document versions (sha256 by version: 1 → SHA unless given). */
+async function caseRow(id: string, title: string, o: { type?: 'strategy' | 'mou'; versions?: string[]; policy?: boolean } = {}) {
   const rupp = await t.db.institution.findUniqueOrThrow({ where: { code: 'RUPP' } });
   await t.db.case.create({
     data: {
-      id: 'seal-1',
-      type: 'strategy',
+      id,
+      type: o.type ?? 'strategy',
       institutionId: rupp.id,
-      title: 'RUPP internationalisation strategy',
-      workflowId: 'seal-1',
-      policyKey: 'strategy-default',
-      policyVersion: 1,
-      documents: { create: { version: 1, sha256: SHA, fileName: 'strategy.pdf', mimeType: 'application/pdf', size: 3 } },
+      title,
+      workflowId: id,
+      ...(o.policy ? { policyKey: 'strategy-default', policyVersion: 1 } : {}),
+      documents: { create: (o.versions ?? [SHA]).map((sha256, i) => ({ version: i + 1, sha256, fileName: `v${i + 1}.pdf`, mimeType: 'application/pdf', size: 3 })) },
     },
   });
+}
+beforeAll(async () => {
+  t = await createTestDb();
+  sealer = createSealer({ p12: createDevCertificateP12({ passphrase: 'pw' }), passphrase: 'pw', development: true });
+  await caseRow('seal-1', 'RUPP internationalisation strategy', { policy: true });
   await appendAuditEvents(t.db, [
     { idempotencyKey: 'seal-1/event/0', caseId: 'seal-1', type: 'submitted', actor: 'rector@demo.rupp.edu.kh', payload: {} },
     { idempotencyKey: 'seal-1/event/1', caseId: 'seal-1', type: 'approved', actor: 'iro@demo.rupp.edu.kh', payload: { stepId: 'iro_check', comment: 'Complete.' } },
@@ -61,18 +65,8 @@ describe('sealDecision activity', () => {
 
 describeWithPoppler('sealDecision activity, read back by pdftotext', () => {
   it('marks the approvals a resubmission voided, and lists the approvals of the new version plainly', async () => {
-    const rupp = await t.db.institution.findUniqueOrThrow({ where: { code: 'RUPP' } });
     const SHA2 = 'b'.repeat(64);
-    await t.db.case.create({
-      data: {
-        id: 'seal-2',
-        type: 'strategy',
-        institutionId: rupp.id,
-        title: 'RUPP strategy, second version',
-        workflowId: 'seal-2',
-        documents: { create: [{ version: 1, sha256: SHA, fileName: 'v1.pdf', mimeType: 'application/pdf', size: 3 }, { version: 2, sha256: SHA2, fileName: 'v2.pdf', mimeType: 'application/pdf', size: 3 }] },
-      },
-    });
+    await caseRow('seal-2', 'RUPP strategy, second version', { versions: [SHA, SHA2] });
     await appendAuditEvents(t.db, [
       { idempotencyKey: 'seal-2/event/0', caseId: 'seal-2', type: 'submitted', actor: 'rector@demo.rupp.edu.kh', payload: {} },
       { idempotencyKey: 'seal-2/event/1', caseId: 'seal-2', type: 'approved', actor: 'iro@demo.rupp.edu.kh', payload: { stepId: 'iro_check', comment: 'First look fine.' } },
@@ -93,17 +87,7 @@ describeWithPoppler('sealDecision activity, read back by pdftotext', () => {
   });
 
   it('marks the approvals the workflow names void — also those a send back to an earlier stage cancelled', async () => {
-    const rupp = await t.db.institution.findUniqueOrThrow({ where: { code: 'RUPP' } });
-    await t.db.case.create({
-      data: {
-        id: 'seal-3',
-        type: 'strategy',
-        institutionId: rupp.id,
-        title: 'RUPP strategy, reviewed twice',
-        workflowId: 'seal-3',
-        documents: { create: { version: 1, sha256: SHA, fileName: 'v1.pdf', mimeType: 'application/pdf', size: 3 } },
-      },
-    });
+    await caseRow('seal-3', 'RUPP strategy, reviewed twice');
     const approvedBy = (n: number, who: string, comment: string) => ({ idempotencyKey: `seal-3/event/${n}`, caseId: 'seal-3', type: 'approved', actor: who, payload: { stepId: 'moeys_review', comment } });
     await appendAuditEvents(t.db, [
       { idempotencyKey: 'seal-3/event/0', caseId: 'seal-3', type: 'submitted', actor: 'rector@demo.rupp.edu.kh', payload: {} },
@@ -127,8 +111,7 @@ describeWithPoppler('sealDecision activity, read back by pdftotext', () => {
 
 describe('the audit chain and the sealed decisions', () => {
   it("notices rows cut from the chain's end: a sealed decision names a head that is gone", async () => {
-    const rupp = await t.db.institution.findUniqueOrThrow({ where: { code: 'RUPP' } });
-    await t.db.case.create({ data: { id: 'seal-4', type: 'mou', institutionId: rupp.id, title: 'MoU, last in the chain', workflowId: 'seal-4', documents: { create: { version: 1, sha256: SHA, fileName: 'mou.pdf', mimeType: 'application/pdf', size: 3 } } } });
+    await caseRow('seal-4', 'MoU, last in the chain', { type: 'mou' });
     await appendAuditEvents(t.db, [{ idempotencyKey: 'seal-4/event/0', caseId: 'seal-4', type: 'approved', actor: 'rector@demo.rupp.edu.kh', payload: { stepId: 'rector_signature' } }]);
     await sealCaseDecision({ db: t.db, sealer, publicUrl: 'http://localhost:3000' }, { ...input, caseId: 'seal-4' });
     const before = await verifyAuditChain(t.db);

@@ -1,9 +1,9 @@
 // What the API accepts at its edge, over the real engine: idempotency keys that name one person's one request,
 // body limits and bounded scores and fields (a too-large request is refused before it reaches Temporal, and the
 // case keeps working), no NUL anywhere, concurrent repeats, resubmission retries and integer bounds.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ServiceError, WorkflowNotFoundError, NamespaceNotFoundError } from '@temporalio/client';
-import { startHarness, type Harness } from '../support/harness.js';
+import { useHarness, type Harness } from '../support/harness.js';
 import { demoStrategyFields } from '../support/strategy-fields.js';
 import { waitFor } from '../support/wait.js';
 import { mapUpdateError } from '../../api/cases/run-command.js';
@@ -15,12 +15,7 @@ import { loadIdentity } from '../../lib/identity.js';
 import type { Client } from '@temporalio/client';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+useHarness((started) => (h = started));
 
 const IRO = 'iro@demo.rupp.edu.kh';
 const RECTOR = 'rector@demo.rupp.edu.kh';

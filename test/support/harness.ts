@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { parseEnv, embeddedEnv } from '../../lib/env.js';
 import { createLogger } from '../../lib/logger.js';
@@ -89,4 +89,16 @@ export async function startHarness(opts: { env?: Record<string, string>; worker?
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** One harness for a test file: started before its tests, closed after them; `use` receives it. */
+export function useHarness(use: (h: Harness) => void, opts: Parameters<typeof startHarness>[0] = {}): void {
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness(opts);
+    use(started);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
 }
