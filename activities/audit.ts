@@ -59,7 +59,8 @@ export async function appendAudit(db: Db, input: AuditInput): Promise<{ seq: str
     const hash = auditHash(prevHash, content);
     const row = await tx.auditEvent.create({ data: { ...content, prevHash, hash } });
     return { seq: row.seq.toString(), hash, created: true };
-  });
+    // The head is read after the lock: under a snapshot isolation it would come from before it (a forked chain).
+  }, { isolationLevel: 'ReadCommitted' });
 }
 
 function auditContent(input: AuditInput) {
@@ -84,8 +85,8 @@ export function auditBatch(events: AuditInput[]): string {
 }
 
 /**
- * Appends a batch of events in order with one statement: the database function "audit_append" (migration
- * 20261129020000_audit_append) takes the advisory lock, reads the chain's head, skips keys already written and
+ * Appends a batch of events in order with one statement: the database function "audit_append" (migrations
+ * 20261129020000_audit_append and 20261129120000_audit_append_read_committed, which refuses snapshot isolation) takes the advisory lock, reads the chain's head, skips keys already written and
  * chains the rest, hashing exactly as auditHash() does. The lock is held for that statement only. A retried batch
  * appends only what is missing.
  */

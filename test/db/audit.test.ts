@@ -38,6 +38,16 @@ describe(`hash-chained audit log`, () => {
     expect(report).toMatchObject({ ok: true, rows: 9 });
   });
 
+  it('refuses to append under snapshot isolation, where the head would be read from before the lock (a forked chain)', async () => {
+    const before = await t.db.auditEvent.count();
+    const one = [{ idempotencyKey: 'c3/event/0', caseId: 'c3', type: 'submitted', actor: 'c@x.kh', payload: {} }];
+    await expect(t.db.$transaction((tx) => appendAuditEvents(tx, one), { isolationLevel: 'RepeatableRead' })).rejects.toThrow(/needs READ COMMITTED/);
+    expect(await t.db.auditEvent.count()).toBe(before);
+    // In the default READ COMMITTED, and in an explicit one, it appends.
+    expect(await t.db.$transaction((tx) => appendAuditEvents(tx, one), { isolationLevel: 'ReadCommitted' })).toEqual({ appended: 1 });
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true, rows: before + 1 });
+  });
+
   it('detects a tampered row and names it', async () => {
     const rows = await t.db.auditEvent.findMany({ orderBy: { seq: 'asc' } });
     const victim = rows[2]!;
