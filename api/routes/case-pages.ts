@@ -160,7 +160,13 @@ export function casePageRoutes(deps: AppDeps): Router {
       const id = signedIn(req, res);
       if (!id) return;
       const { m } = pageContext(req);
-      const q = listCasesQuery.safeParse(req.query);
+      // A bad filter (a hand-edited link) is dropped on its own; the other filters still apply — never all cases
+      // instead of the ones asked for.
+      let q = listCasesQuery.safeParse(req.query);
+      if (!q.success) {
+        const bad = new Set(q.error.issues.map((i) => String(i.path[0])));
+        q = listCasesQuery.safeParse(Object.fromEntries(Object.entries(req.query).filter(([k]) => !bad.has(k))));
+      }
       const query = q.success ? q.data : listCasesQuery.parse({});
       const result = await listCases({ db: deps.db, identity: id, query });
       sendPage(req, res, 200, m['cases.title'], casesPage(m, { items: result.items, nextCursor: result.nextCursor, query: q.success ? q.data : {}, canSubmit: (await strategyInstitutions(id)).length > 0 }), id.name);

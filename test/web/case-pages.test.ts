@@ -247,6 +247,16 @@ describe('the case page', () => {
     expect(r.res.status).toBe(404);
   });
 
+  it('the case list drops a bad filter on its own and keeps the others', async () => {
+    const b = await signedIn(RECTOR);
+    const list = async (query: string) => (await b.get(`${h.url}/cases?${query}`, { accept: 'text/html' })).body;
+    expect(await list('status=in_progress')).toContain(caseId);
+    expect(await list('status=approved')).not.toContain(caseId);
+    // assignee is not an email: it is ignored, status=approved still applies (it used to list every case).
+    expect(await list('status=approved&assignee=not-an-email')).not.toContain(caseId);
+    expect(await list('status=in_progress&assignee=not-an-email')).toContain(caseId);
+  });
+
   it('the IRO decides from the page: a refused decision says why and keeps the comment; an approval is recorded once', async () => {
     const b = await signedIn(IRO);
     const p = await b.get(`${h.url}/cases/${caseId}`, { accept: 'text/html' });

@@ -26,6 +26,7 @@ export const en = {
   'type.strategy': 'Internationalisation strategy review',
   'type.mou': 'MoU / agreement',
   'type.recognition': 'Credit recognition',
+  'type.strategy_report': 'Progress report on a strategy',
 
   'status.starting': 'Starting',
   'status.in_progress': 'In progress',

@@ -1,4 +1,5 @@
 // The list of cases a signed-in person may see, with the same filters as GET /cases (a GET form: bookmarkable).
+import { caseTypes } from '../../domain/case-types.js';
 import { html, type SafeHtml } from '../html.js';
 import type { Messages } from '../i18n/index.js';
 import { label, when } from './format.js';
@@ -21,7 +22,7 @@ export interface CasesPageData {
   canSubmit: boolean;
 }
 
-const TYPES = ['strategy', 'mou', 'recognition'];
+const TYPES: string[] = [...caseTypes];
 const STATUSES = ['in_progress', 'sent_back', 'approved', 'rejected', 'withdrawn'];
 
 export function casesPage(m: Messages, d: CasesPageData): SafeHtml {
