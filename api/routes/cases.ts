@@ -7,6 +7,7 @@ import { caseIdParams, caseRow, createCaseBody, listCasesQuery, versionNumber } 
 import { createCase } from '../cases/create-case.js';
 import { getCase } from '../cases/get-case.js';
 import { listCases } from '../cases/list-cases.js';
+import { countCases, countCasesQuery } from '../cases/count-cases.js';
 import { loadReadableCase } from '../cases/get-case.js';
 import { diffFields } from '../../domain/strategy/changes.js';
 import { AppError } from '../../lib/errors.js';
@@ -50,6 +51,22 @@ export function caseRoutes(deps: AppDeps): Router {
       responses: { 200: { description: 'a page of cases', schema: z.object({ items: z.array(caseRow), nextCursor: z.string().nullable() }) } },
     },
     async ({ query }, req) => listCases({ db: deps.db, identity: requireIdentity(req), query }),
+  );
+
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/cases/counts',
+      summary: "Counts from Temporal visibility (the cases' search attributes): cases by status over the institutions you may list, and how many wait for you now.",
+      tag: 'cases',
+      query: countCasesQuery,
+      responses: {
+        200: { description: 'the counts', schema: z.object({ source: z.literal('temporal-visibility'), total: z.number(), byStatus: z.record(z.string(), z.number()), waitingForMe: z.number() }) },
+        403: { description: 'an institution you may not list' },
+      },
+    },
+    async ({ query }, req) => countCases({ temporal: deps.temporal, taskQueue: deps.taskQueue, identity: requireIdentity(req), query }),
   );
 
   route(

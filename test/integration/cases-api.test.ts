@@ -146,6 +146,43 @@ describe('cases API over the real engine', () => {
     expect(await h.t.db.case.count({ where: { title: 'Idempotent strategy' } })).toBe(1);
   });
 
+  it('counts cases from Temporal visibility: by status over my institutions, and those waiting for me', async () => {
+    // UBB: no other test of this file opens cases there, so the counts are exact.
+    const UBB_IRO = 'iro@demo.ubb.edu.kh';
+    type Counts = { source: string; total: number; byStatus: Record<string, number>; waitingForMe: number };
+    const counts = async (as: string, q = '') => {
+      const res = await h.api(`/cases/counts${q}`, { as });
+      expect(res.status).toBe(200);
+      return (await res.json()) as Counts;
+    };
+    const zero = { in_progress: 0, sent_back: 0, approved: 0, rejected: 0, withdrawn: 0 };
+    expect(await counts(UBB_IRO)).toMatchObject({ source: 'temporal-visibility', total: 0, byStatus: zero, waitingForMe: 0 });
+    const itcBefore = await counts('iro@demo.itc.edu.kh');
+
+    const created = await h.api('/cases', { as: UBB_IRO, json: { type: 'strategy', institution: 'UBB', title: 'Counted strategy', fields: demoStrategyFields() } });
+    const { id } = (await created.json()) as { id: string };
+    // Visibility follows the workflow's search attributes a moment later.
+    await waitFor(async () => {
+      const c = await counts(UBB_IRO);
+      return c.byStatus.in_progress === 1 && c.waitingForMe === 1;
+    }, { what: 'the new case counted' });
+    expect(await counts(UBB_IRO)).toMatchObject({ total: 1, byStatus: { ...zero, in_progress: 1 }, waitingForMe: 1 });
+    // The type filter: a strategy counts among strategies, not among MoUs.
+    expect((await counts(UBB_IRO, '?type=strategy')).total).toBe(1);
+    expect((await counts(UBB_IRO, '?type=mou')).total).toBe(0);
+
+    expect((await h.api(`/cases/${id}/withdraw`, { as: UBB_IRO, json: { comment: 'Counted enough.' } })).status).toBe(200);
+    await waitFor(async () => {
+      const c = await counts(UBB_IRO);
+      return c.byStatus.withdrawn === 1 && c.byStatus.in_progress === 0 && c.waitingForMe === 0;
+    }, { what: 'the withdrawn case counted as withdrawn' });
+    // Another HEI counts its own cases only, and may not ask for UBB's; the network admin counts all.
+    expect(await counts('iro@demo.itc.edu.kh')).toMatchObject({ total: itcBefore.total });
+    expect((await h.api('/cases/counts?institution=UBB', { as: 'iro@demo.itc.edu.kh' })).status).toBe(403);
+    expect((await counts('admin@demo.moeys.gov.kh', '?institution=UBB')).byStatus.withdrawn).toBe(1);
+    expect((await h.api("/cases/counts?institution=U'BB", { as: UBB_IRO })).status).toBe(422);
+  });
+
   it('lets an institution admin add someone to a step nobody could be found for', async () => {
     // No contact at the receiving university in the fields: its step opens with nobody to decide it.
     const created = await h.api('/cases', { as: IRO, json: { type: 'recognition', institution: 'RUPP', title: 'Exchange semester at Saarland', fields: { receiving: { name: 'Saarland University' } } } });
