@@ -2,6 +2,7 @@
 // routed to it; anybody assigned to a case (ever) may read it; a network administrator (admin at MOEYS) sees all.
 import type { Identity, RoleName } from './identity.js';
 import type { CaseType } from '../domain/case-types.js';
+import { emailDomain } from '../domain/email.js';
 
 export const NETWORK_INSTITUTION = 'MOEYS';
 
@@ -62,13 +63,12 @@ export function listableInstitutions(id: Identity): 'all' | string[] {
   return [...new Set(id.roles.map((r) => r.institution))];
 }
 
-const domainOf = (email: string) => email.trim().toLowerCase().split('@').pop() ?? '';
 
 /**
  * A decision link's holder may hand it only to a colleague: an address at the same email domain. (Partners and
  * MoEYS reviewers have no account here, so the domain is what says "the same organisation".)
  */
 export function canDelegateFromLink(fromEmail: string, toEmail: string): boolean {
-  const d = domainOf(fromEmail);
-  return d.length > 0 && d === domainOf(toEmail);
+  const d = emailDomain(fromEmail);
+  return d.length > 0 && d === emailDomain(toEmail);
 }

@@ -16,19 +16,14 @@ import { createPrisma, type Db } from './db/client.js';
 import type { CommonEnv } from './env.js';
 import type { Logger } from './logger.js';
 import { connectClient, connectWorkerConnection } from './temporal.js';
-import { DEV_CERT_COMMON_NAME, createSealer, ensureDevCertificate, startSealThread, type SealerSource, type SealThread } from '../activities/pdf/index.js';
+import { createSealer, ensureDevCertificate, startSealThread, type SealerSource, type SealThread } from '../activities/pdf/index.js';
 
 /**
  * The sealing key's source: SIGNING_P12_PATH, or the development certificate under DATA_DIR (created if missing).
- * A configured file that holds one of our development certificates (scripts/dev-cert.ts) still seals as one: its
- * PDFs say "not valid for official use".
+ * A configured file that holds one of our development certificates still seals as one (createSealer sees it).
  */
 export async function readSealerSource(env: CommonEnv): Promise<SealerSource> {
-  if (env.SIGNING_P12_PATH) {
-    const p12 = await readFile(env.SIGNING_P12_PATH);
-    const development = createSealer({ p12, passphrase: env.SIGNING_P12_PASSPHRASE, development: false }).certificate.subject.includes(DEV_CERT_COMMON_NAME);
-    return { p12, passphrase: env.SIGNING_P12_PASSPHRASE, development };
-  }
+  if (env.SIGNING_P12_PATH) return { p12: await readFile(env.SIGNING_P12_PATH), passphrase: env.SIGNING_P12_PASSPHRASE, development: false };
   const devPath = path.resolve(env.DATA_DIR, 'dev-signing.p12');
   await ensureDevCertificate(devPath, env.SIGNING_P12_PASSPHRASE);
   return { p12: await readFile(devPath), passphrase: env.SIGNING_P12_PASSPHRASE, development: true };

@@ -3,7 +3,7 @@
 // DATA_DIR/dev-signing.p12, created when missing.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DEV_CERT_COMMON_NAME, ensureDevCertificate, loadSealerFromFile, sealDecision, verifySealedPdf } from '../activities/pdf/index.js';
+import { ensureDevCertificate, loadSealerFromFile, sealDecision, verifySealedPdf } from '../activities/pdf/index.js';
 import { sampleDecision } from '../activities/pdf/sample-decision.js';
 import { commonEnv, loadEnvOrExit } from '../lib/env.js';
 
@@ -18,10 +18,9 @@ if (!env.SIGNING_P12_PATH) {
   const { created } = await ensureDevCertificate(p12Path, env.SIGNING_P12_PASSPHRASE);
   if (created) console.log(`Created development certificate ${p12Path}`);
 }
-// A configured certificate is official unless it is one of our development certificates.
-const probe = await loadSealerFromFile(p12Path, env.SIGNING_P12_PASSPHRASE, true);
-const development = !env.SIGNING_P12_PATH || probe.certificate.subject.includes(DEV_CERT_COMMON_NAME);
-const sealer = development ? probe : await loadSealerFromFile(p12Path, env.SIGNING_P12_PASSPHRASE, false);
+// A configured certificate is official unless it is one of our development certificates (createSealer sees that).
+const sealer = await loadSealerFromFile(p12Path, env.SIGNING_P12_PASSPHRASE, !env.SIGNING_P12_PATH);
+const development = sealer.development;
 
 const started = performance.now();
 const sealed = await sealDecision(sampleDecision({ sealedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }), sealer, { location: 'Phnom Penh, Cambodia' });

@@ -7,6 +7,7 @@ import type { Request } from 'express';
 import busboy from 'busboy';
 import { AppError } from '../lib/errors.js';
 import { csrfError } from './http.js';
+import { EDGE_LIMITS, findInputIssue } from '../api/http/input-limits.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -60,6 +61,10 @@ export async function readForm(req: Request, limits: FormLimits = DEFAULT_FORM_L
     if (!sameToken(req.csrfPending, form.fields._csrf)) throw csrfError();
     req.csrfPending = undefined;
   }
+  // The edge check (api/http/input-limits.ts) reads JSON, urlencoded forms, queries and paths; multipart bodies are
+  // read here, and held to the same rules (no NUL, no lone surrogate, bounded nesting).
+  const issue = findInputIssue(form.fields, EDGE_LIMITS, ['body']);
+  if (issue) throw new AppError('validation_failed', 'The form is not valid.', { issues: [issue] });
   return form;
 }
 

@@ -1,6 +1,7 @@
 // The sealer: reads the PKCS#12 once per process (node-forge; decrypting a .p12 is the slow part) and then seals
 // any number of PDFs with a detached CMS signature (SHA-256) through @signpdf. @signpdf's own P12Signer re-parses
 // the .p12 on every signature and cannot be reused, so the signer below is built once from the parsed key.
+import { DEV_CERT_COMMON_NAME } from './dev-cert.js';
 import { createHash, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import forge from 'node-forge';
@@ -166,7 +167,8 @@ export function createSealer(options: CreateSealerOptions): Sealer {
 
   return {
     certificate,
-    development: options.development,
+    // One of our development certificates (scripts/dev-cert.ts) seals as one, however it was configured.
+    development: options.development || certificate.subject.includes(DEV_CERT_COMMON_NAME),
     sealDocument,
     async seal(pdf, opts) {
       let doc: PDFDocument;

@@ -11,7 +11,6 @@ import type { Identity } from '../../lib/identity.js';
 import { canonicalJson } from '../../lib/canonical-json.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import { commandUpdate, type CommandResult, type EngineCommand } from '../../workflows/approval/messages.js';
-import { EDGE_LIMITS, findInputIssue } from '../http/input-limits.js';
 import { toViewer } from './viewer.js';
 
 const engineCodes: Record<string, AppErrorCode> = {
@@ -37,10 +36,6 @@ export const commandUpdateId = (personId: string, requestId: string, command: En
   `cmd-${sha256Hex(`${personId}\n${requestId}\n${canonicalJson(command)}`)}`;
 
 export async function runCommand(opts: RunCommandOptions): Promise<CommandResult> {
-  // The JSON API's bodies were checked at the edge; the pages' multipart forms were not. A NUL would be accepted
-  // by the workflow and then fail the activity that records the decision, forever.
-  const issue = findInputIssue(opts.command, EDGE_LIMITS, ['body']);
-  if (issue) throw new AppError('validation_failed', 'The request is not valid.', { issues: [issue] });
   const handle = opts.temporal.workflow.getHandle(opts.workflowId);
   try {
     return await handle.executeUpdate(commandUpdate, {

@@ -2,6 +2,7 @@
 // commands (from Updates), resolved assignees (from an activity) and the time (Temporal's clock), and runs the
 // effects it returns. No I/O, no clock, no randomness: every function takes `now` and returns a new state.
 import { evaluateCondition, fieldValue } from '../routing/evaluate.js';
+import { emailDomain, mailbox } from '../email.js';
 import type { Policy, Step } from '../routing/policy.js';
 import { addDuration, calendarAt, nextWorkingTime } from '../time/calendar.js';
 import type {
@@ -60,13 +61,6 @@ function isShort(state: EngineState, s: StepState): boolean {
 
 const isNetworkAdmin = (actor: Actor) => actor.via !== 'link' && actor.roles.some((r) => r.role === 'admin' && r.institution === NETWORK_INSTITUTION);
 
-/** The mailbox an address lands in: lower case, without a +tag (a+x@uni.kh and a@uni.kh are one person). */
-const mailbox = (email: string) => {
-  const e = lower(email.trim());
-  const at = e.lastIndexOf('@');
-  return `${e.slice(0, at).split('+')[0]}${e.slice(at)}`;
-};
-const domainOf = (email: string) => lower(email.trim()).slice(lower(email.trim()).lastIndexOf('@') + 1);
 
 /**
  * An institution's administrator handing a partner's step (external assignees) to someone: never to themselves,
@@ -76,8 +70,8 @@ const domainOf = (email: string) => lower(email.trim()).slice(lower(email.trim()
 function partnerHandOver(state: EngineState, s: StepState, actor: Actor, to: string): EngineError | null {
   if (!stepDef(state.policy, s.id)!.step.assignees.some((a) => a.kind === 'external')) return null;
   if (mailbox(to) === mailbox(actor.email)) return err('invalid', "An administrator cannot take a partner's step themselves.", 'to.email');
-  const partnerDomains = [...new Set(s.assignments.filter((a) => a.source === 'policy').map((a) => domainOf(a.email)))];
-  if (partnerDomains.length && !partnerDomains.includes(domainOf(to))) {
+  const partnerDomains = [...new Set(s.assignments.filter((a) => a.source === 'policy').map((a) => emailDomain(a.email)))];
+  if (partnerDomains.length && !partnerDomains.includes(emailDomain(to))) {
     return err('invalid', `A partner's step goes to another address at the partner (${partnerDomains.join(', ')}); a MoEYS administrator may hand it elsewhere.`, 'to.email');
   }
   return null;
@@ -99,7 +93,7 @@ function mayReassign(state: EngineState, actor: Actor, stepId: string): boolean 
 
 const isSubmitter = (state: EngineState, actor: Actor) => lower(actor.email) === lower(state.submitter.email);
 const isCaseAdmin = (state: EngineState, actor: Actor) =>
-  actor.via !== 'link' && actor.roles.some((r) => r.role === 'admin' && (r.institution === state.institution || r.institution === NETWORK_INSTITUTION));
+  isNetworkAdmin(actor) || (actor.via !== 'link' && actor.roles.some((r) => r.role === 'admin' && r.institution === state.institution));
 
 // ---------------------------------------------------------------------------------------------- creation
 

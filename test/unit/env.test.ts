@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apiEnv, embeddedEnv, EnvError, parseEnv, workerEnv } from '../../lib/env.js';
 import { readSealerSource } from '../../lib/runtime.js';
-import { createDevCertificateP12 } from '../../activities/pdf/index.js';
+import { createDevCertificateP12, createSealer } from '../../activities/pdf/index.js';
 
 describe('environment', () => {
   it('gives the embedded defaults when nothing is set', () => {
@@ -50,7 +50,7 @@ describe('environment', () => {
     await writeFile(dev, createDevCertificateP12({ passphrase: 'pw', modulusLength: 1024 }));
     await writeFile(official, createDevCertificateP12({ passphrase: 'pw', modulusLength: 1024, commonName: 'MoEYS electronic seal', organization: 'MoEYS' }));
     const source = (file: string) => readSealerSource(parseEnv(workerEnv, { SIGNING_P12_PATH: file, SIGNING_P12_PASSPHRASE: 'pw', DATA_DIR: dir }));
-    expect((await source(dev)).development).toBe(true);
-    expect((await source(official)).development).toBe(false);
+    expect(createSealer(await source(dev)).development).toBe(true);
+    expect(createSealer(await source(official)).development).toBe(false);
   });
 });

@@ -89,31 +89,26 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
   // The results of the last updates by id, carried over continue-as-new: Temporal answers a repeated update id
   // with the first result only within one run, and a client retrying across a continue-as-new must get it too.
   const answered = new Map<string, engine.CommandResult>(input.carried?.answered ?? []);
-  const repeated = () => {
-    const id = currentUpdateInfo()?.id;
-    return id === undefined ? undefined : answered.get(id);
-  };
+  const updateId = () => currentUpdateInfo()?.id ?? '';
 
   setHandler(
     commandUpdate,
     ({ actor, command }) => {
-      const first = repeated();
+      const id = updateId();
+      const first = answered.get(id);
       if (first) return first;
       const applied = engine.applyCommand(state, actor, command, Date.now());
       state = applied.state;
       queue.push(...applied.effects);
       dirty = true;
-      const id = currentUpdateInfo()?.id;
-      if (id !== undefined) {
-        answered.set(id, applied.result);
-        if (answered.size > MAX_ANSWERED) answered.delete(answered.keys().next().value!);
-      }
+      answered.set(id, applied.result);
+      if (answered.size > MAX_ANSWERED) answered.delete(answered.keys().next().value!);
       return applied.result;
     },
     {
       // Rejected here, an update leaves no trace in history; the API maps the type to 403 / 409 / 422.
       validator: ({ actor, command }) => {
-        if (repeated()) return;
+        if (answered.has(updateId())) return;
         const err = engine.validateCommand(state, actor, command);
         if (err) throw ApplicationFailure.create({ type: err.code, message: err.message, details: [err], nonRetryable: true });
       },

@@ -7,7 +7,7 @@
 import { continueAsNew, log, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import { nextProgressReminder, progressSchedule } from '../../domain/strategy/progress.js';
-import { calendarAt, nextWorkingTime } from '../../domain/time/calendar.js';
+import { calendarAt, nextWorkingTime, type Calendar } from '../../domain/time/calendar.js';
 import { progressStateQuery, type PointState, type ProgressInput, type ProgressOutcome } from './messages.js';
 
 const acts = proxyActivities<Activities>({
@@ -19,8 +19,7 @@ const acts = proxyActivities<Activities>({
 /** About 10 events per email: continue-as-new long before that matters (the server may suggest it earlier). */
 const MAX_HISTORY_EVENTS = 2_000;
 
-function initialPoints(input: ProgressInput, now: number): PointState[] {
-  const cal = calendarAt(input.calendarRevision);
+function initialPoints(input: ProgressInput, now: number, cal: Calendar): PointState[] {
   return progressSchedule(input.period, cal).map((due) => {
     // Signed off late (the heads-up time or even the due date already passed): the first email goes now (on a
     // working day); when that is already the due date's reminder, there is no separate heads-up.
@@ -30,10 +29,10 @@ function initialPoints(input: ProgressInput, now: number): PointState[] {
 }
 
 export async function strategyProgressWorkflow(input: ProgressInput): Promise<ProgressOutcome> {
-  const points = input.carried?.points ?? initialPoints(input, Date.now());
+  const cal = calendarAt(input.calendarRevision);
+  const points = input.carried?.points ?? initialPoints(input, Date.now(), cal);
   let emails = input.carried?.reminders ?? 0;
   const runs = (input.carried?.runs ?? 0) + 1;
-  const cal = calendarAt(input.calendarRevision);
   setHandler(progressStateQuery, () => ({ points, emails }));
 
   for (;;) {
