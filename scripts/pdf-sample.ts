@@ -1,15 +1,17 @@
-// npm run pdf:sample -- <out.pdf> — renders and seals a sample decision (RUPP's internationalisation strategy,
-// approved by MoEYS). Seals with SIGNING_P12_PATH / SIGNING_P12_PASSPHRASE, or with the development certificate
+// npm run pdf:sample -- <out.pdf> [--khmer] — renders and seals a sample decision (RUPP's internationalisation
+// strategy, approved by MoEYS; with --khmer its title and the IRO's comment are in Khmer). Seals with SIGNING_P12_PATH / SIGNING_P12_PASSPHRASE, or with the development certificate
 // DATA_DIR/dev-signing.p12, created when missing.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureDevCertificate, loadSealerFromFile, sealDecision, verifySealedPdf } from '../activities/pdf/index.js';
-import { sampleDecision } from '../activities/pdf/sample-decision.js';
+import { sampleDecision, sampleKhmerDecision } from '../activities/pdf/sample-decision.js';
 import { commonEnv, loadEnvOrExit } from '../lib/env.js';
 
-const out = process.argv[2];
-if (!out) {
-  console.error('usage: npm run pdf:sample -- <out.pdf>');
+const args = process.argv.slice(2);
+const khmer = args.includes('--khmer');
+const out = args.find((a) => !a.startsWith('--'));
+if (!out || args.some((a) => a.startsWith('--') && a !== '--khmer')) {
+  console.error('usage: npm run pdf:sample -- <out.pdf> [--khmer]');
   process.exit(64);
 }
 const env = loadEnvOrExit(commonEnv);
@@ -23,7 +25,8 @@ const sealer = await loadSealerFromFile(p12Path, env.SIGNING_P12_PASSPHRASE, !en
 const development = sealer.development;
 
 const started = performance.now();
-const sealed = await sealDecision(sampleDecision({ sealedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }), sealer, { location: 'Phnom Penh, Cambodia' });
+const sample = khmer ? sampleKhmerDecision : sampleDecision;
+const sealed = await sealDecision(sample({ sealedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }), sealer, { location: 'Phnom Penh, Cambodia' });
 const ms = performance.now() - started;
 await writeFile(out, sealed.pdf);
 const check = verifySealedPdf(sealed.pdf, [sealer.certificate]);

@@ -2,14 +2,15 @@
 // (paragraphs, headings, key/value rows, tables whose rows may split across pages with the header repeated),
 // and every page gets a running header (after the first) and a "Page i of N" footer once the count is known.
 //
-// Text is measured and drawn only through `TextFace`. Today a face is an embedded Noto Sans TTF drawn by
-// pdf-lib; Khmer needs shaping (reordering, stacked subscripts) and dictionary line breaking, which will plug in
-// here as another TextFace (e.g. harfbuzz-shaped glyph runs) and a script-aware `segmentWords`.
+// Text is measured and drawn only through `TextFace`. A face is an embedded Noto Sans TTF drawn by pdf-lib, and,
+// in documents with Khmer, Noto Sans Khmer for the Khmer runs of each line, shaped and drawn by khmer.ts; lines
+// break at spaces and at Khmer word boundaries.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { EventEmitter } from 'node:events';
 import * as fontkit from 'fontkit';
 import { rgb, type Color, type PDFDocument, type PDFFont, type PDFPage } from 'pdf-lib';
+import { KhmerFace, breakUnits, glyphTokens, hasKhmer, scriptRuns, withoutZeroWidthSpaces, wordTokens } from './khmer.js';
 
 export const A4 = { width: 595.28, height: 841.89 } as const;
 
@@ -32,19 +33,25 @@ export type FaceName = 'regular' | 'bold';
 export type Faces = Record<FaceName, TextFace>;
 
 const require = createRequire(import.meta.url);
-const FONT_FILES: Record<FaceName, { module: string; psName: string; tag: string }> = {
+type FontFile = { module: string; psName: string; tag: string };
+const FONT_FILES: Record<FaceName, FontFile> = {
   regular: { module: '@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf', psName: 'NotoSans-Regular', tag: 'CHAINR' },
   bold: { module: '@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf', psName: 'NotoSans-Bold', tag: 'CHAINB' },
 };
-const fontBytes = new Map<FaceName, Uint8Array>();
+/** Embedded only in documents that contain Khmer. */
+const KHMER_FONT_FILES: Record<FaceName, FontFile> = {
+  regular: { module: '@expo-google-fonts/noto-sans-khmer/400Regular/NotoSansKhmer_400Regular.ttf', psName: 'NotoSansKhmer-Regular', tag: 'CHAINK' },
+  bold: { module: '@expo-google-fonts/noto-sans-khmer/700Bold/NotoSansKhmer_700Bold.ttf', psName: 'NotoSansKhmer-Bold', tag: 'CHAINL' },
+};
+const fontBytes = new Map<string, Uint8Array>();
 /** Word widths at 1 pt per font file: wrapping measures the same words again and again. */
 const widthCache = new Map<FaceName, Map<string, number>>();
 
-function bytesOf(name: FaceName): Uint8Array {
-  let b = fontBytes.get(name);
+function bytesOf(file: FontFile): Uint8Array {
+  let b = fontBytes.get(file.module);
   if (!b) {
-    b = readFileSync(require.resolve(FONT_FILES[name].module));
-    fontBytes.set(name, b);
+    b = readFileSync(require.resolve(file.module));
+    fontBytes.set(file.module, b);
   }
   return b;
 }
@@ -94,6 +101,9 @@ const fontkitForPdfLib = {
       // lookup, memoised, gives the same glyphs for Latin text (minus optional ligatures). Scripts that need
       // shaping (Khmer) need a TextFace that draws positioned glyph runs, not this path.
       layout(text: string) {
+        // Glyphs already shaped by khmer.ts, handed over by token.
+        const shaped = glyphTokens.get(text);
+        if (shaped) return { glyphs: shaped };
         let glyphs = glyphRuns.get(text);
         if (!glyphs) {
           glyphs = font.glyphsForString(text);
@@ -125,17 +135,58 @@ const fontkitForPdfLib = {
   },
 };
 
+/** A font file in fontkit for glyph objects and metrics, parsed once per process. */
+const glyphSources = new Map<string, fontkit.Font>();
+function glyphSourceOf(file: FontFile): fontkit.Font {
+  let f = glyphSources.get(file.module);
+  if (!f) {
+    const b = bytesOf(file);
+    f = fontkit.create(Buffer.from(b.buffer, b.byteOffset, b.byteLength)) as fontkit.Font;
+    glyphSources.set(file.module, f);
+  }
+  return f;
+}
+
+/** A face whose Khmer runs are set in the Khmer font; lines without Khmer go straight to the Latin face. */
+function mixedFace(latin: TextFace, khmer: KhmerFace): TextFace {
+  const faceOf = (khmerRun: boolean) => (khmerRun ? khmer : latin);
+  return {
+    ...latin,
+    widthOf(text, size) {
+      if (!hasKhmer(text)) return latin.widthOf(withoutZeroWidthSpaces(text), size);
+      return scriptRuns(text).reduce((w, r) => w + faceOf(r.khmer).widthOf(r.text, size), 0);
+    },
+    draw(page, text, x, y, size, color) {
+      if (!hasKhmer(text)) return latin.draw(page, withoutZeroWidthSpaces(text), x, y, size, color);
+      let at = x;
+      for (const r of scriptRuns(text)) {
+        const face = faceOf(r.khmer);
+        face.draw(page, r.text, at, y, size, color);
+        at += face.widthOf(r.text, size);
+      }
+    },
+  };
+}
+
+export interface EmbedOptions {
+  /** The document contains Khmer: embed the Khmer faces as well (a Latin-only document carries no Khmer font). */
+  khmer?: boolean;
+}
+
 /**
  * Embeds the faces (subset TTFs, so the PDF carries its fonts) into `doc`. Subset names are fixed, so the same
  * input renders to the same bytes.
  */
-export async function embedFaces(doc: PDFDocument): Promise<Faces> {
+export async function embedFaces(doc: PDFDocument, options: EmbedOptions = {}): Promise<Faces> {
   doc.registerFontkit(fontkitForPdfLib as unknown as Parameters<PDFDocument['registerFontkit']>[0]);
+  const embed = (f: FontFile) => doc.embedFont(bytesOf(f), { subset: true, customName: `${f.tag}+${f.psName}` });
   const entries = await Promise.all(
     (Object.keys(FONT_FILES) as FaceName[]).map(async (name) => {
-      const f = FONT_FILES[name];
-      const font = await doc.embedFont(bytesOf(name), { subset: true, customName: `${f.tag}+${f.psName}` });
-      return [name, pdfLibFace(name, font)] as const;
+      const latin = pdfLibFace(name, await embed(FONT_FILES[name]));
+      if (!options.khmer) return [name, latin] as const;
+      const file = KHMER_FONT_FILES[name];
+      const khmer = new KhmerFace(bytesOf(file), glyphSourceOf(file), await embed(file));
+      return [name, mixedFace(latin, khmer)] as const;
     }),
   );
   return Object.fromEntries(entries) as Faces;
@@ -194,17 +245,9 @@ const KEY_GAP = 10;
 
 const DEFAULT_STYLE = { face: 'regular' as FaceName, size: 9.5, leading: 0.15 };
 
-/**
- * Word segments of a paragraph. Space-separated scripts only for now; Khmer (no spaces between words) will need
- * `Intl.Segmenter('km', { granularity: 'word' })` here.
- */
-export function segmentWords(paragraph: string): string[] {
-  return paragraph.split(/[ \t]+/).filter(Boolean);
-}
-
 /** Splits `word` into pieces no wider than `max` (long hashes, URLs, e-mail addresses). */
 function breakWord(word: string, face: TextFace, size: number, max: number): string[] {
-  const chars = Array.from(word);
+  const chars = breakUnits(word);
   const pieces: string[] = [];
   let start = 0;
   while (start < chars.length) {
@@ -239,11 +282,12 @@ export function wrapText(text: string, face: TextFace, size: number, width: numb
   for (const paragraph of text.replace(/\r\n?/g, '\n').split('\n')) {
     let line = '';
     let lineWidth = 0;
-    for (const word of segmentWords(paragraph)) {
+    for (const { text: word, glued } of wordTokens(paragraph)) {
       const w = face.widthOf(word, size);
-      if (line && lineWidth + space + w <= width) {
-        line += ' ' + word;
-        lineWidth += space + w;
+      const gap = glued ? 0 : space;
+      if (line && lineWidth + gap + w <= width) {
+        line += (glued ? '' : ' ') + word;
+        lineWidth += gap + w;
         continue;
       }
       if (line) out.push(line);

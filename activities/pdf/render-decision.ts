@@ -16,6 +16,7 @@ import {
   type PDFDict,
   type PDFOperator,
 } from 'pdf-lib';
+import { hasKhmer } from './khmer.js';
 import { embedFaces, Flow, palette, type CellContent, type Para, type PageContext } from './layout.js';
 import { DECISION_MARKER_KEY, type DecisionDocument, type DecisionEntry, type DecisionMarker, type DecisionOutcome, type ProcessType } from './types.js';
 
@@ -118,7 +119,8 @@ function drawQr(ctx: PageContext, text: string, x: number, top: number, size: nu
 /** Builds the decision document in memory (for sealing without a second parse). */
 export async function buildDecisionDocument(doc: DecisionDocument, options: RenderOptions = {}): Promise<PDFDocument> {
   const pdf = await PDFDocument.create({ updateMetadata: false });
-  const faces = await embedFaces(pdf);
+  // The Khmer faces only for a decision with Khmer in it (a title, a name, a comment): others carry no Khmer font.
+  const faces = await embedFaces(pdf, { khmer: hasKhmer(JSON.stringify(doc)) });
   const sealedAt = new Date(doc.sealedAt);
   if (Number.isNaN(sealedAt.getTime())) throw new TypeError(`sealedAt is not a date: ${JSON.stringify(doc.sealedAt)}`);
   const outcome = outcomeLabel(doc.decision.outcome);

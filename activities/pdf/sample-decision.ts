@@ -99,3 +99,22 @@ export function sampleDecision(overrides: Partial<DecisionDocument> = {}): Decis
     ...overrides,
   };
 }
+
+/** The same decision as written by a Khmer-speaking IRO: Khmer title, the IRO officer's name and comment in Khmer. */
+export function sampleKhmerDecision(overrides: Partial<DecisionDocument> = {}): DecisionDocument {
+  const doc = sampleDecision();
+  const [first, ...rest] = doc.decisions;
+  return {
+    ...doc,
+    title: 'យុទ្ធសាស្ត្រអន្តរជាតិភាវូបនីយកម្ម សាកលវិទ្យាល័យភូមិន្ទភ្នំពេញ ឆ្នាំ២០២៦–២០៣០',
+    decisions: [
+      {
+        ...first!,
+        who: { ...first!.who, name: 'ចាន់ សុខា (Sokha Chan)' },
+        comment: 'ការិយាល័យទំនាក់ទំនងអន្តរជាតិបានពិនិត្យឯកសារ គោលដៅ សូចនាករ និងថវិកា ហើយយល់ព្រមបញ្ជូនទៅថ្នាក់ដឹកនាំ។ Budget 2026–2030 (USD 180,000) ត្រូវនឹងកំណែទី៣។',
+      },
+      ...rest,
+    ],
+    ...overrides,
+  };
+}

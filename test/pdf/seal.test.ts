@@ -7,7 +7,7 @@ import path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDevCertificateP12, createSealer, ensureDevCertificate, renderDecisionPdf, SealError, sealDecision, startSealThread, verifySealedPdf, type Sealer } from '../../activities/pdf/index.js';
-import { sampleDecision } from '../../activities/pdf/sample-decision.js';
+import { sampleDecision, sampleKhmerDecision } from '../../activities/pdf/sample-decision.js';
 import { describeWithPoppler, pdfsig } from '../support/poppler.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'chain-seal-'));
@@ -212,6 +212,11 @@ describe('seal thread', () => {
       expect(Buffer.from(a.pdf).equals(Buffer.from(inline.pdf))).toBe(true);
       expect(b.sha256).toBe(inline.sha256);
       expect(a.certificateFingerprintSha256).toBe(inline.certificateFingerprintSha256);
+      // Khmer is shaped on the thread (HarfBuzz loads there too) to the same bytes.
+      const khmer = sampleKhmerDecision();
+      const [onThread, onMain] = await Promise.all([thread.sealDecision(khmer), sealDecision(khmer, createSealer({ p12, passphrase: 'test-pass', development: true }))]);
+      expect(Buffer.from(onThread.pdf).toString('latin1')).toContain('NotoSansKhmer');
+      expect(Buffer.from(onThread.pdf).equals(Buffer.from(onMain.pdf))).toBe(true);
       const err = await broken.sealDecision(doc).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(SealError);
       expect((err as SealError).code).toBe('bad_passphrase');
