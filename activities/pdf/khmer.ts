@@ -177,9 +177,12 @@ export function shapeKhmer(bytes: Uint8Array, text: string): { id: number; codeP
   });
 }
 
+/** Shaped runs per font file, shared by every document (a run is read-only once shaped). */
+const shapedRuns = new WeakMap<Uint8Array, Map<string, ShapedRun>>();
+
 /** A Khmer face: HarfBuzz shapes, pdf-lib embeds the subset, and runs are drawn at their glyph positions. */
 export class KhmerFace {
-  private readonly runs = new Map<string, ShapedRun>();
+  private readonly runs: Map<string, ShapedRun>;
   private readonly fontKeys = new WeakMap<PDFPage, PDFName>();
 
   constructor(
@@ -187,7 +190,11 @@ export class KhmerFace {
     /** The same font file in fontkit, for the glyph objects pdf-lib's embedder takes. */
     private readonly glyphSource: fontkit.Font,
     private readonly font: PDFFont,
-  ) {}
+  ) {
+    let runs = shapedRuns.get(bytes);
+    if (!runs) shapedRuns.set(bytes, (runs = new Map()));
+    this.runs = runs;
+  }
 
   shape(text: string): ShapedRun {
     let run = this.runs.get(text);
