@@ -26,6 +26,7 @@ import { casesPage, strategiesPage } from '../../web/pages/cases.js';
 import { listStrategies } from '../strategies/list-strategies.js';
 import { label } from '../../web/pages/format.js';
 import { caseIdParams, listCasesQuery } from '../cases/schemas.js';
+import { withdrawBody } from '../cases/command-schemas.js';
 import { createCase } from '../cases/create-case.js';
 import { loadReadableCase } from '../cases/get-case.js';
 import { listCases } from '../cases/list-cases.js';
@@ -335,7 +336,10 @@ export function casePageRoutes(deps: AppDeps): Router {
         if (!action.success) throw new AppError('validation_failed', 'Choose an action.', { issues: [{ path: 'action', message: 'unknown action' }] });
         let command: EngineCommand;
         if (action.data === 'withdraw') {
-          command = { type: 'withdraw', comment: form.fields.comment?.trim() || undefined };
+          // The API's rules for the comment (at most 5,000 characters), also for a form posted by hand.
+          const w = withdrawBody.pick({ comment: true }).safeParse({ comment: form.fields.comment });
+          if (!w.success) throw new AppError('validation_failed', 'Please check the form.', { issues: w.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+          command = { type: 'withdraw', comment: w.data.comment || undefined };
         } else {
           if (!stepId) throw new AppError('validation_failed', 'Which step?', { issues: [{ path: 'stepId', message: 'missing step' }] });
           const f = linkFormSchema.safeParse(form.fields);

@@ -204,6 +204,12 @@ describe('the case page', () => {
     // The submitter may withdraw, not decide the IRO's step.
     expect(pageRes.body).toContain('value="withdraw"');
     expect(pageRes.body).not.toContain('name="stepId" value="iro_check"');
+    // A withdrawal refused (a comment over the API's 5,000 characters, posted by hand) keeps what was typed.
+    const long = `Withdrawn: ${'x'.repeat(5000)}`;
+    const refused = await b.post(`${h.url}/cases/${caseId}/act`, { _csrf: pageRes.csrf, action: 'withdraw', comment: long }, { accept: 'text/html' });
+    expect(refused.res.status).toBe(422);
+    expect(refused.body).toContain(`id="withdraw-comment" name="comment" maxlength="5000" value="${long}"`);
+    expect((await caseView(h, caseId)).status).toBe('in_progress');
     // JSON clients still get the API's answer on the same address.
     const json = await h.api(`/cases/${caseId}`, { as: RECTOR });
     expect(json.headers.get('content-type')).toContain('application/json');
@@ -269,6 +275,18 @@ describe('the case page', () => {
     expect(bad.res.status).toBe(422);
     expect(bad.body).toContain('say why the case is rejected');
     expect(bad.body).toContain('value="R-1"');
+    // Handing the step to the submitter is refused: the delegation form comes back open, with what was typed, and
+    // its comment is not put into the decision form.
+    const del = await b.post(
+      `${h.url}/cases/${caseId}/act`,
+      { _csrf: p.csrf, action: 'delegate', stepId: 'iro_check', delegateEmail: RECTOR, delegateName: 'The rector', comment: 'Please take this one' },
+      { accept: 'text/html' },
+    );
+    expect(del.res.status).toBeGreaterThanOrEqual(400);
+    expect(del.res.status).toBeLessThan(500);
+    expect(del.body).toMatch(/<details open><summary>[^<]*<\/summary><form[\s\S]*?name="comment" maxlength="5000" value="Please take this one">/);
+    expect(del.body).toContain(`value="${RECTOR}"`);
+    expect(del.body).toMatch(/<textarea id="iro_check-comment" name="comment" maxlength="5000"><\/textarea>/);
     // Approve, twice with the same request id (a double click): one approval.
     const ok = await b.post(`${h.url}/cases/${caseId}/act`, { _csrf: p.csrf, requestId, action: 'approve', stepId: 'iro_check', documentSha256: sha1, comment: 'Complete.' }, { accept: 'text/html' });
     expect(ok.res.status).toBe(303);

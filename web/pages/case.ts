@@ -132,7 +132,7 @@ function actionsSection(m: Messages, d: CasePageData, v: CaseView): SafeHtml {
         a.actions.includes('withdraw')
           ? html`<section id="withdraw"><h2>${m['case.withdraw']}</h2>${problem('withdraw')}<p class="help">${m['case.withdrawHelp']}</p>
 <form method="post" action="${action}"><input type="hidden" name="_csrf" value="${d.csrf}"><input type="hidden" name="requestId" value="${randomUUID()}">
-<label for="withdraw-comment">${m['link.comment']}</label><input type="text" id="withdraw-comment" name="comment" maxlength="5000">
+<label for="withdraw-comment">${m['link.comment']}</label><input type="text" id="withdraw-comment" name="comment" maxlength="5000" value="${failedFor('withdraw')?.previous.comment ?? ''}">
 <div class="actions"><button class="danger" type="submit" name="action" value="withdraw">${m['case.withdraw']}</button></div></form></section>`
           : ''
       }`;
@@ -140,6 +140,8 @@ function actionsSection(m: Messages, d: CasePageData, v: CaseView): SafeHtml {
     const step = steps.find((s) => s.id === a.stepId);
     if (!step) return '';
     const prev = failedFor(a.stepId)?.previous;
+    // A refused delegation comes back in its own form, opened, with what was typed; the decision form stays empty.
+    const delegating = prev?.action === 'delegate';
     return html`<div class="your-step" data-step="${a.stepId}">${problem(a.stepId)}${decisionSection(m, {
       action,
       csrf: d.csrf,
@@ -148,19 +150,19 @@ function actionsSection(m: Messages, d: CasePageData, v: CaseView): SafeHtml {
       sendBackTo: step.sendBackTo,
       actions: a.actions,
       stageName,
-      previous: prev,
+      previous: delegating ? undefined : prev,
       // A fresh request id per rendered form: a double click sends it twice, the engine records it once.
       hidden: { stepId: a.stepId, requestId: randomUUID() },
       idPrefix: `${a.stepId}-`,
       heading: `${m['case.yourTurn']}: ${step.name}`,
     })}${
       a.actions.includes('delegate')
-        ? html`<details><summary>${m['case.delegate']}</summary><form method="post" action="${action}">
+        ? html`<details${delegating ? html` open` : ''}><summary>${m['case.delegate']}</summary><form method="post" action="${action}">
 <input type="hidden" name="_csrf" value="${d.csrf}"><input type="hidden" name="stepId" value="${a.stepId}"><input type="hidden" name="requestId" value="${randomUUID()}">
 <p class="help">${m['case.delegateHelp']}</p>
 <label for="${a.stepId}-delegateEmail">${m['link.delegateEmail']}</label><input type="email" id="${a.stepId}-delegateEmail" name="delegateEmail" maxlength="320" value="${prev?.delegateEmail ?? ''}">
 <label for="${a.stepId}-delegateName">${m['link.delegateName']}</label><input type="text" id="${a.stepId}-delegateName" name="delegateName" maxlength="200" value="${prev?.delegateName ?? ''}">
-<label for="${a.stepId}-delegateComment">${m['link.delegateComment']}</label><input type="text" id="${a.stepId}-delegateComment" name="comment" maxlength="5000">
+<label for="${a.stepId}-delegateComment">${m['link.delegateComment']}</label><input type="text" id="${a.stepId}-delegateComment" name="comment" maxlength="5000" value="${delegating ? (prev.comment ?? '') : ''}">
 <div class="actions"><button class="secondary" type="submit" name="action" value="delegate">${m['action.delegate']}</button></div></form></details>`
         : ''
     }</div>`;
