@@ -1,4 +1,4 @@
-// The page layer: one layout, one catalogue per locale (Khmer typed against English, falling back to it), escaping,
+// The page layer: one layout, one catalogue per locale (Khmer complete and typed against English), escaping,
 // the CSP hash of the inline stylesheet, no JavaScript anywhere, the home page and the embedded-mode outbox.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -20,14 +20,15 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 describe('message catalogues', () => {
-  it('Khmer has only keys English has, with the same kind of value; missing keys fall back to English', () => {
+  it('Khmer has exactly the keys English has, with the same kind of value, and is what the km locale gets', () => {
     for (const [k, v] of Object.entries(km)) {
       expect(Object.keys(en)).toContain(k);
       expect(typeof v).toBe(typeof en[k as keyof typeof en]);
     }
     const kmAll = messagesFor('km');
     expect(Object.keys(kmAll).sort()).toEqual(Object.keys(en).sort());
-    expect(kmAll['link.title']).toBe(en['link.title']);
+    expect(kmAll['link.title']).toBe(km['link.title']);
+    expect(kmAll['link.title']).not.toBe(en['link.title']);
     expect(kmAll['layout.language']).toBe('ភាសា');
   });
 
@@ -60,14 +61,18 @@ describe('pages', () => {
     }
   });
 
-  it('picks the locale from ?lang= or Accept-Language and falls back to English texts', async () => {
+  it('picks the locale from ?lang= or Accept-Language and speaks its texts', async () => {
     const b = new Browser();
     const q = await b.get(`${h.url}/sign-in?lang=km`);
     expect(q.body).toContain('<html lang="km">');
-    expect(q.body).toContain(en['signin.intro']);
+    expect(q.body).toContain(km['signin.intro']);
+    expect(q.body).not.toContain(en['signin.intro']);
     const hdr = await b.get(`${h.url}/sign-in`, { 'accept-language': 'km-KH,km;q=0.9,en;q=0.5' });
     expect(hdr.body).toContain('<html lang="km">');
-    expect((await b.get(`${h.url}/sign-in`, { 'accept-language': 'fr' })).body).toContain('<html lang="en">');
+    expect(hdr.body).toContain(km['signin.title']);
+    const fr = (await b.get(`${h.url}/sign-in`, { 'accept-language': 'fr' })).body;
+    expect(fr).toContain('<html lang="en">');
+    expect(fr).toContain(en['signin.intro']);
   });
 
   it('escapes case data on a link page', async () => {

@@ -344,7 +344,8 @@ export const en = {
   'email.progress.link.strategies': "Your institution's strategies and their reports",
 };
 
-type Widen<T> = T extends string ? string : T;
+/** A text, or a function's returned text, may be any string in another locale (English literals are not the type). */
+type Widen<T> = T extends string ? string : T extends (...args: infer A) => string ? (...args: A) => string : T;
 /** The shape every locale's catalogue has (English values decide the keys and the function signatures). */
 export type Messages = { [K in keyof typeof en]: Widen<(typeof en)[K]> };
 export type MessageKey = keyof Messages;
