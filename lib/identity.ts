@@ -11,11 +11,13 @@ export interface Identity {
   name: string;
   via: 'api' | 'web' | 'link';
   roles: { role: RoleName; institution: string }[];
+  /** The person's language ('en', 'km'): their emails, and their pages unless they chose another. */
+  locale?: string;
 }
 
 const withRoles = { memberships: { include: { institution: { select: { code: true } } } } } as const;
 
-type PersonWithRoles = { id: string; email: string; name: string; memberships: { role: RoleName; institution: { code: string } }[] };
+type PersonWithRoles = { id: string; email: string; name: string; locale: string; memberships: { role: RoleName; institution: { code: string } }[] };
 
 const toIdentity = (person: PersonWithRoles, via: Identity['via']): Identity => ({
   personId: person.id,
@@ -23,6 +25,7 @@ const toIdentity = (person: PersonWithRoles, via: Identity['via']): Identity => 
   name: person.name,
   via,
   roles: person.memberships.map((m) => ({ role: m.role, institution: m.institution.code })),
+  locale: person.locale,
 });
 
 export async function loadIdentity(db: Db, personId: string, via: Identity['via']): Promise<Identity | null> {

@@ -5,7 +5,7 @@ import { AppError } from '../lib/errors.js';
 import { problemBody, toAppError } from '../api/http/problem.js';
 import { html, type SafeHtml } from './html.js';
 import { CONTENT_SECURITY_POLICY, layout } from './layout.js';
-import { messagesFor, pickLocale, type Locale, type Messages } from './i18n/index.js';
+import { isLocale, LANG_COOKIE, localeNames, locales, messagesFor, pickLocale, type Locale, type Messages } from './i18n/index.js';
 
 /** Headers on every page of the layer (and on its problem+json answers). */
 export function setPageHeaders(res: Response): void {
@@ -27,7 +27,7 @@ export interface PageContext {
 }
 
 export const pageContext = (req: Request): PageContext => {
-  const locale = pickLocale(req);
+  const locale = pickLocale({ query: req.query, chosen: parseCookies(req.get('cookie'))[LANG_COOKIE], identity: req.identity, acceptsLanguages: (...l) => req.acceptsLanguages(...l) });
   return { locale, m: messagesFor(locale) };
 };
 
@@ -40,7 +40,20 @@ export function wantsJson(req: Request): boolean {
 export function sendPage(req: Request, res: Response, status: number, title: string, body: SafeHtml, who?: string): void {
   const { locale, m } = pageContext(req);
   setPageHeaders(res);
-  res.status(status).type('text/html; charset=utf-8').send(layout({ m, locale, title, body, who }));
+  // A language chosen with ?lang= holds for the next pages too (a year, this browser).
+  const asked = (req.query as Record<string, unknown> | undefined)?.lang;
+  if (isLocale(asked) && parseCookies(req.get('cookie'))[LANG_COOKIE] !== asked) setCookie(res, LANG_COOKIE, asked, { secure: req.secure, maxAgeSeconds: 365 * 24 * 3600 });
+  res.status(status).type('text/html; charset=utf-8').send(layout({ m, locale, title, body, who, languages: languageLinks(req, locale) }));
+}
+
+/** The switcher's links: this page in each language. Only for GET pages (a re-rendered form has no address to go back to). */
+function languageLinks(req: Request, current: Locale) {
+  if (req.method !== 'GET') return undefined;
+  const url = new URL(req.originalUrl, 'http://page.local');
+  return locales.map((l) => {
+    url.searchParams.set('lang', l);
+    return { locale: l, name: localeNames[l], href: url.pathname + url.search, current: l === current };
+  });
 }
 
 /** Messages of one error for a page: a title and a body (the AppError's own message when the catalogue has none). */

@@ -12,6 +12,8 @@ body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans
 header{background:#0b3d6e;color:#fff;padding:.6rem 1rem}
 header a{color:#fff;text-decoration:none;font-weight:600}
 header small{display:block;opacity:.8;font-size:.8rem}
+header nav.lang{float:right;font-size:.9rem}
+header nav.lang a{font-weight:400;text-decoration:underline}
 main{max-width:44rem;margin:0 auto;padding:1rem}
 footer{max-width:44rem;margin:0 auto;padding:1rem;color:#5b6470;font-size:.8rem}
 h1{font-size:1.4rem;line-height:1.25;margin:.4rem 0 .8rem}
@@ -66,6 +68,8 @@ export interface LayoutOptions {
   body: SafeHtml;
   /** Signed-in person's name, shown in the header. */
   who?: string;
+  /** This page in each language (the switcher in the header). */
+  languages?: { locale: string; name: string; href: string; current: boolean }[];
 }
 
 export function layout(o: LayoutOptions): string {
@@ -80,7 +84,13 @@ export function layout(o: LayoutOptions): string {
 <style>${raw(CSS)}</style>
 </head>
 <body>
-<header><a href="/">${o.m['app.name']}</a><small>${o.who ?? o.m['app.tagline']}</small></header>
+<header>${
+      o.languages
+        ? html`<nav class="lang" aria-label="${o.m['layout.language']}">${o.languages.map((l, i) =>
+            html`${i ? ' · ' : ''}${l.current ? html`<span lang="${l.locale}" aria-current="true">${l.name}</span>` : html`<a href="${l.href}" lang="${l.locale}" hreflang="${l.locale}">${l.name}</a>`}`,
+          )}</nav>`
+        : ''
+    }<a href="/">${o.m['app.name']}</a><small>${o.who ?? o.m['app.tagline']}</small></header>
 <main>
 <h1>${o.title}</h1>
 ${o.body}

@@ -8,7 +8,10 @@ import type { Identity } from '../../lib/identity.js';
 import { canCreateCase, canReadCase, NETWORK_INSTITUTION } from '../../lib/authz.js';
 import { route } from '../http/routes.js';
 import { requireIdentity } from '../auth/authenticate.js';
-import { pageContext, sendPage } from '../../web/http.js';
+import { pageContext, sendPage, page } from '../../web/http.js';
+import { readForm } from '../../web/form.js';
+import { locales } from '../../web/i18n/index.js';
+import { AppError } from '../../lib/errors.js';
 import { mePage, type TaskItem } from '../../web/pages/staff.js';
 
 /** Strategies are opened by HEIs: someone who may open one for an institution of theirs sees the button. */
@@ -54,8 +57,17 @@ const meSchema = z.object({
   name: z.string(),
   via: z.enum(['api', 'web', 'link']),
   roles: z.array(roleSchema),
+  locale: z.enum(locales).describe('The language of my emails (and of my pages, unless this browser chose another).'),
   csrfToken: z.string().optional().describe('With a session cookie: send it as X-CSRF-Token on state-changing requests.'),
 });
+const preferencesBody = z.object({ locale: z.enum(locales) }).strict();
+
+/** Saves a person's language: their emails from now on, and their pages. */
+async function saveLocale(db: Db, identity: Identity, locale: (typeof locales)[number]): Promise<void> {
+  await db.person.update({ where: { id: identity.personId }, data: { locale } });
+  // Emails read the person's row; this process's remembered identity (an API key's) follows at once.
+  identity.locale = locale;
+}
 const taskSchema = z.object({
   caseId: z.string(),
   title: z.string(),
@@ -66,6 +78,16 @@ const taskSchema = z.object({
   dueAt: z.string().nullable(),
   steps: z.array(z.object({ id: z.string(), name: z.string(), dueAt: z.string().nullable() })),
   resubmit: z.boolean(),
+});
+
+const meOf = (id: Identity, csrfToken?: string) => ({
+  personId: id.personId,
+  email: id.email,
+  name: id.name,
+  via: id.via,
+  roles: id.roles,
+  locale: id.locale === 'km' ? ('km' as const) : ('en' as const),
+  ...(csrfToken ? { csrfToken } : {}),
 });
 
 export function meRoutes(deps: AppDeps): Router {
@@ -88,12 +110,43 @@ export function meRoutes(deps: AppDeps): Router {
     },
     async (_input, req, res) => {
       const id = requireIdentity(req);
-      const me = { personId: id.personId, email: id.email, name: id.name, via: id.via, roles: id.roles, ...(req.session ? { csrfToken: req.session.csrfToken } : {}) };
+      const me = meOf(id, req.session?.csrfToken);
       if (!wantsPage(req)) return me;
       const { m } = pageContext(req);
-      sendPage(req, res, 200, m['me.title'], mePage(m, { ...me, canSubmitStrategy: mayOpenStrategies(id) }, await listMyTasks(deps.db, id)), id.name);
+      const saved = req.query.done === 'language';
+      sendPage(req, res, 200, m['me.title'], mePage(m, { ...me, canSubmitStrategy: mayOpenStrategies(id), saved }, await listMyTasks(deps.db, id)), id.name);
       return undefined;
     },
+  );
+
+  route(
+    r,
+    {
+      method: 'patch',
+      path: '/me',
+      summary: 'Change my preferences: `locale` (en, km), the language of my emails and pages.',
+      tag: 'me',
+      body: preferencesBody,
+      responses: { 200: { description: 'the caller, changed', schema: meSchema }, 401: { description: 'not signed in' }, 422: { description: 'an unknown language or field' } },
+    },
+    async ({ body }, req) => {
+      const id = requireIdentity(req);
+      await saveLocale(deps.db, id, body.locale);
+      return meOf(id, req.session?.csrfToken);
+    },
+  );
+
+  // The page's form for the same (a session and its CSRF token, checked by the session authenticator).
+  r.post(
+    '/me/preferences',
+    page(async (req, res) => {
+      const id = requireIdentity(req);
+      const parsed = preferencesBody.safeParse({ locale: (await readForm(req)).fields.locale });
+      if (!parsed.success) throw new AppError('validation_failed', 'Choose a language.', { issues: [{ path: 'locale', message: `one of ${locales.join(', ')}` }] });
+      await saveLocale(deps.db, id, parsed.data.locale);
+      // The pages follow at once: ?lang= also sets this browser's choice.
+      res.redirect(303, `/me?lang=${parsed.data.locale}&done=language`);
+    }),
   );
 
   route(

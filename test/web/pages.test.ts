@@ -11,6 +11,7 @@ import { html, raw } from '../../web/html.js';
 import { CSS, CSS_HASH } from '../../web/layout.js';
 import { appErrorStatus } from '../../lib/errors.js';
 import { Browser, PARTNER, installLinkPolicy, linkFor, local, openCase } from '../links/support.js';
+import { createSession } from '../../api/auth/session.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -70,9 +71,60 @@ describe('pages', () => {
     const hdr = await b.get(`${h.url}/sign-in`, { 'accept-language': 'km-KH,km;q=0.9,en;q=0.5' });
     expect(hdr.body).toContain('<html lang="km">');
     expect(hdr.body).toContain(km['signin.title']);
-    const fr = (await b.get(`${h.url}/sign-in`, { 'accept-language': 'fr' })).body;
+    // (A fresh browser: the first one chose Khmer with ?lang=, which it remembers.)
+    const fr = (await new Browser().get(`${h.url}/sign-in`, { 'accept-language': 'fr' })).body;
     expect(fr).toContain('<html lang="en">');
     expect(fr).toContain(en['signin.intro']);
+  });
+
+  it('offers each page in the other language, and remembers a language chosen with ?lang= on this browser', async () => {
+    const b = new Browser();
+    const first = await b.get(`${h.url}/sign-in?next=%2Fme`, { accept: 'text/html' });
+    expect(first.body).toContain('<html lang="en">');
+    // The switcher keeps the page's own query.
+    expect(first.body).toContain('<a href="/sign-in?next=%2Fme&amp;lang=km" lang="km" hreflang="km">ខ្មែរ</a>');
+    expect(first.body).toContain('<span lang="en" aria-current="true">English</span>');
+    const chosen = await b.get(`${h.url}/sign-in?lang=km`);
+    expect(chosen.res.headers.get('set-cookie')).toMatch(/^chain_lang=km; Path=\/; HttpOnly; SameSite=Lax; Max-Age=31536000/);
+    // The next pages stay in Khmer, whatever the browser says, until English is chosen.
+    const next = await b.get(`${h.url}/sign-in`, { 'accept-language': 'en' });
+    expect(next.body).toContain('<html lang="km">');
+    await b.get(`${h.url}/sign-in?lang=en`);
+    expect((await b.get(`${h.url}/sign-in`, { 'accept-language': 'km' })).body).toContain('<html lang="en">');
+  });
+
+  it("a person's own language: their pages by default, changed from their page (with its CSRF token) or PATCH /me", async () => {
+    const email = 'iro@demo.rupp.edu.kh';
+    await h.t.db.person.update({ where: { email }, data: { locale: 'km' } });
+    const person = await h.t.db.person.findUniqueOrThrow({ where: { email } });
+    const b = new Browser();
+    b.cookies.set('chain_session', (await createSession(h.t.db, person.id)).value);
+    const mine = await b.get(`${h.url}/me`, { accept: 'text/html', 'accept-language': 'en' });
+    expect(mine.body).toContain('<html lang="km">');
+    expect(mine.body).toContain('<option value="km" lang="km" selected>ខ្មែរ</option>');
+    // Without the CSRF token nothing changes.
+    expect((await b.post(`${h.url}/me/preferences`, { locale: 'en' }, { accept: 'text/html' })).res.status).toBe(403);
+    expect((await h.t.db.person.findUniqueOrThrow({ where: { email } })).locale).toBe('km');
+    const bad = await b.post(`${h.url}/me/preferences`, { _csrf: mine.csrf, locale: 'fr' }, { accept: 'text/html' });
+    expect(bad.res.status).toBe(422);
+    const saved = await b.post(`${h.url}/me/preferences`, { _csrf: mine.csrf, locale: 'en' }, { accept: 'text/html' });
+    expect(saved.res.status).toBe(303);
+    expect(saved.res.headers.get('location')).toBe('/me?lang=en&done=language');
+    expect((await h.t.db.person.findUniqueOrThrow({ where: { email } })).locale).toBe('en');
+    const after = await b.get(h.url + saved.res.headers.get('location')!, { accept: 'text/html' });
+    expect(after.body).toContain('<html lang="en">');
+    expect(after.body).toContain(en['me.languageSaved']);
+
+    // The API: GET /me says the language, PATCH /me changes it, anything else is refused with the path.
+    expect(await (await h.api('/me', { as: email })).json()).toMatchObject({ email, locale: 'en' });
+    const patched = await h.api('/me', { as: email, method: 'PATCH', json: { locale: 'km' } });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ locale: 'km' });
+    expect((await h.t.db.person.findUniqueOrThrow({ where: { email } })).locale).toBe('km');
+    const refused = await h.api('/me', { as: email, method: 'PATCH', json: { locale: 'fr' } });
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(await refused.json())).toContain('locale');
+    await h.t.db.person.update({ where: { email }, data: { locale: 'en' } });
   });
 
   it('escapes case data on a link page', async () => {

@@ -303,6 +303,9 @@ export const en = {
   'me.strategiesOf': (code: string) => `Strategies of ${code}`,
   'me.newStrategy': 'Submit an internationalisation strategy',
   'me.allCases': 'All cases I may see',
+  'me.language': 'Language of my emails and pages',
+  'me.languageSave': 'Save',
+  'me.languageSaved': 'Saved.',
 
   // The engine's case emails (activities/notify.ts).
   'email.greeting': (name: string) => `Dear ${name},`,

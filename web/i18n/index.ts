@@ -1,4 +1,5 @@
-// Picks a locale (explicit ?lang=, else Accept-Language) and returns its catalogue merged over English.
+// Picks a locale and returns its catalogue: an explicit ?lang=, else the language chosen before on this browser
+// (cookie), else the signed-in person's own (their emails' language), else Accept-Language, else English.
 import { en, type Messages } from './en.js';
 import { km } from './km.js';
 
@@ -12,9 +13,25 @@ const catalogues: Record<Locale, Messages> = {
 
 export const messagesFor = (locale: Locale): Messages => catalogues[locale];
 
-export function pickLocale(req: { query?: unknown; acceptsLanguages(...langs: string[]): string | false }): Locale {
+export const isLocale = (x: unknown): x is Locale => typeof x === 'string' && (locales as readonly string[]).includes(x);
+
+/** Each language's name in itself, for the language switcher. */
+export const localeNames: Record<Locale, string> = { en: 'English', km: 'ខ្មែរ' };
+
+/** The cookie that remembers a language chosen with ?lang= (not a secret: no __Host- prefix needed). */
+export const LANG_COOKIE = 'chain_lang';
+
+export function pickLocale(req: {
+  query?: unknown;
+  /** The language cookie's value, if any. */
+  chosen?: string;
+  identity?: { locale?: string };
+  acceptsLanguages(...langs: string[]): string | false;
+}): Locale {
   const q = (req.query as Record<string, unknown> | undefined)?.lang;
-  if (typeof q === 'string' && (locales as readonly string[]).includes(q)) return q as Locale;
+  if (isLocale(q)) return q;
+  if (isLocale(req.chosen)) return req.chosen;
+  if (isLocale(req.identity?.locale)) return req.identity.locale;
   const accepted = req.acceptsLanguages(...locales);
   return accepted && (locales as readonly string[]).includes(accepted) ? (accepted as Locale) : 'en';
 }

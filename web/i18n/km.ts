@@ -322,6 +322,9 @@ export const km: Messages = {
   'reportForm.submitted': 'របាយការណ៍វឌ្ឍនភាពត្រូវបានដាក់ជូនហើយ។ ក្រសួងអប់រំ យុវជន និងកីឡា ត្រូវបានស្នើឱ្យពិនិត្យ។',
   'me.strategiesOf': (code: string) => `យុទ្ធសាស្ត្ររបស់ ${code}`,
   'me.newStrategy': 'ដាក់ស្នើយុទ្ធសាស្ត្រអន្តរជាតូបនីយកម្ម',
+  'me.language': 'ភាសានៃអ៊ីមែល និងទំព័ររបស់ខ្ញុំ',
+  'me.languageSave': 'រក្សាទុក',
+  'me.languageSaved': 'បានរក្សាទុក។',
   'me.allCases': 'សំណុំឯកសារទាំងអស់ដែលខ្ញុំអាចមើលបាន',
 
   // The engine's case emails (activities/notify.ts).

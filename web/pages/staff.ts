@@ -1,6 +1,6 @@
 // Pages for signed-in staff and the embedded mode: my page (roles, what waits for me), the outbox, the home page.
 import { html, type SafeHtml } from '../html.js';
-import type { Messages } from '../i18n/index.js';
+import { localeNames, locales, type Messages } from '../i18n/index.js';
 import { label, when } from './format.js';
 
 export interface TaskItem {
@@ -17,10 +17,10 @@ export interface TaskItem {
 
 export function mePage(
   m: Messages,
-  me: { name: string; email: string; roles: { role: string; institution: string }[]; csrfToken?: string; canSubmitStrategy?: boolean },
+  me: { name: string; email: string; roles: { role: string; institution: string }[]; csrfToken?: string; canSubmitStrategy?: boolean; locale?: string; saved?: boolean },
   tasks: TaskItem[],
 ): SafeHtml {
-  return html`<p>${m['me.signedInAs'](me.name, me.email)}</p>
+  return html`${me.saved ? html`<div class="notice ok" role="status"><p>${m['me.languageSaved']}</p></div>` : ''}<p>${m['me.signedInAs'](me.name, me.email)}</p>
 <section><h2>${m['me.roles']}</h2>
 ${me.roles.length ? html`<ul class="plain">${me.roles.map((r) => html`<li>${label(m, `role.${r.role}`, r.role)} · ${r.institution}</li>`)}</ul>` : html`<p class="muted">${m['me.noRoles']}</p>`}
 </section>
@@ -37,6 +37,12 @@ ${t.steps.map((s) => html`<br>${m['common.step']}: ${s.name}${s.dueAt ? html` ·
 }
 </section>
 ${
+  me.csrfToken
+    ? html`<section><form method="post" action="/me/preferences"><input type="hidden" name="_csrf" value="${me.csrfToken}">
+<label for="locale">${m['me.language']}</label><select id="locale" name="locale">${locales.map((l) => html`<option value="${l}" lang="${l}"${l === me.locale ? html` selected` : ''}>${localeNames[l]}</option>`)}</select>
+<div class="actions"><button class="secondary" type="submit">${m['me.languageSave']}</button></div></form></section>`
+    : ''
+}${
   me.csrfToken
     ? html`<form method="post" action="/sign-out"><input type="hidden" name="_csrf" value="${me.csrfToken}"><div class="actions"><button class="secondary" type="submit">${m['signin.signOut']}</button></div></form>`
     : ''
