@@ -19,14 +19,19 @@ const mayOpenStrategies = (id: Identity) => id.roles.some((r) => r.institution !
 
 const wantsPage = (req: Request) => /\btext\/html\b/.test(req.get('accept') ?? '');
 
-export async function listMyTasks(db: Db, identity: Identity): Promise<TaskItem[]> {
+/** The most urgent tasks shown; the rest are counted, and the case list (assignee filter) pages through them all. */
+export const MY_TASKS_LIMIT = 200;
+
+export async function listMyTasks(db: Db, identity: Identity, limit = MY_TASKS_LIMIT): Promise<{ items: TaskItem[]; total: number }> {
   const email = identity.email.toLowerCase();
+  const where = { openAssignees: { has: email } };
   const rows = await db.case.findMany({
-    where: { openAssignees: { has: email } },
+    where,
     include: { institution: { select: { code: true, name: true } } },
     orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { createdAt: 'desc' }],
-    take: 200,
+    take: limit,
   });
+  const total = rows.length < limit ? rows.length : await db.case.count({ where });
   const items: TaskItem[] = [];
   for (const row of rows) {
     // Someone a step waits for may read the case (a participant): no further lookup per row.
@@ -47,7 +52,7 @@ export async function listMyTasks(db: Db, identity: Identity): Promise<TaskItem[
       resubmit: row.status === 'sent_back' && row.createdById === identity.personId,
     });
   }
-  return items;
+  return { items, total };
 }
 
 const roleSchema = z.object({ role: z.string(), institution: z.string() });
@@ -78,6 +83,10 @@ const taskSchema = z.object({
   dueAt: z.string().nullable(),
   steps: z.array(z.object({ id: z.string(), name: z.string(), dueAt: z.string().nullable() })),
   resubmit: z.boolean(),
+});
+const tasksSchema = z.object({
+  items: z.array(taskSchema).describe(`The ${MY_TASKS_LIMIT} most urgent (earliest due first).`),
+  total: z.number().int().describe('How many cases wait for me in all: beyond the items, GET /cases?assignee=<my email> pages through them.'),
 });
 
 const meOf = (id: Identity, csrfToken?: string) => ({
@@ -156,14 +165,14 @@ export function meRoutes(deps: AppDeps): Router {
       path: '/me/tasks',
       summary: 'My open steps across the cases I may see (and cases sent back to me for changes).',
       tag: 'me',
-      responses: { 200: { description: 'what waits for me', schema: z.object({ items: z.array(taskSchema) }) }, 401: { description: 'not signed in' } },
+      responses: { 200: { description: 'what waits for me', schema: tasksSchema }, 401: { description: 'not signed in' } },
     },
     async (_input, req, res) => {
       const id = requireIdentity(req);
-      const items = await listMyTasks(deps.db, id);
-      if (!wantsPage(req)) return { items };
+      const tasks = await listMyTasks(deps.db, id);
+      if (!wantsPage(req)) return tasks;
       const { m } = pageContext(req);
-      sendPage(req, res, 200, m['me.tasks'], mePage(m, { ...id, csrfToken: req.session?.csrfToken, canSubmitStrategy: mayOpenStrategies(id) }, items), id.name);
+      sendPage(req, res, 200, m['me.tasks'], mePage(m, { ...meOf(id, req.session?.csrfToken), canSubmitStrategy: mayOpenStrategies(id) }, tasks), id.name);
       return undefined;
     },
   );

@@ -47,6 +47,7 @@ const samples: { [K in FnKey]: Parameters<Messages[K]>[] } = {
   'reportForm.defaultTitle': [[S(1), S(2)]],
   'reportForm.targets': [['2027: 7301, 2028: 7302'], ['2027: 7301, 2028: 7302', 7303]],
   'me.strategiesOf': [['XYZ']],
+  'me.tasksMore': [[7301, 9402]],
   'email.greeting': [[S(1)]],
   'email.subject.task': [[S(1), S(2)]],
   'email.subject.reminder': [[S(1), S(2)]],

@@ -303,6 +303,8 @@ export const en = {
   'me.strategiesOf': (code: string) => `Strategies of ${code}`,
   'me.newStrategy': 'Submit an internationalisation strategy',
   'me.allCases': 'All cases I may see',
+  'me.tasksMore': (shown: number, total: number) => `The ${shown} most urgent of ${total} are shown here.`,
+  'me.tasksAll': 'All of them in the case list',
   'me.language': 'Language of my emails and pages',
   'me.languageSave': 'Save',
   'me.languageSaved': 'Saved.',

@@ -18,7 +18,7 @@ export interface TaskItem {
 export function mePage(
   m: Messages,
   me: { name: string; email: string; roles: { role: string; institution: string }[]; csrfToken?: string; canSubmitStrategy?: boolean; locale?: string; saved?: boolean },
-  tasks: TaskItem[],
+  { items: tasks, total }: { items: TaskItem[]; total: number },
 ): SafeHtml {
   return html`${me.saved ? html`<div class="notice ok" role="status"><p>${m['me.languageSaved']}</p></div>` : ''}<p>${m['me.signedInAs'](me.name, me.email)}</p>
 <section><h2>${m['me.roles']}</h2>
@@ -32,7 +32,11 @@ ${
         (t) => html`<li><strong>${t.title}</strong><br><span class="muted">${t.institution.name} · ${label(m, `type.${t.type}`, t.type)} · ${label(m, `status.${t.status}`, t.status)}</span>
 ${t.steps.map((s) => html`<br>${m['common.step']}: ${s.name}${s.dueAt ? html` · ${m['common.due']} ${when(s.dueAt)}` : ''}`)}
 <br><a href="/cases/${encodeURIComponent(t.caseId)}">${m['me.openCase']}</a></li>`,
-      )}</ul>`
+      )}</ul>${
+        total > tasks.length
+          ? html`<p class="muted" id="tasks-more">${m['me.tasksMore'](tasks.length, total)} <a href="/cases?assignee=${encodeURIComponent(me.email)}">${m['me.tasksAll']}</a></p>`
+          : ''
+      }`
     : html`<p class="muted">${m['me.noTasks']}</p>`
 }
 </section>
