@@ -11,6 +11,7 @@
 //   boundaries where a line may break; spaces in Khmer separate phrases, as in Latin text.
 import type * as fontkit from 'fontkit';
 import * as hb from 'harfbuzzjs';
+import { glyphFor } from './glyphs.js';
 import {
   PDFHexString,
   PDFName,
@@ -157,25 +158,22 @@ function harfbuzzFont(bytes: Uint8Array): hb.Font {
   return font;
 }
 
-/** Shapes one Khmer run with HarfBuzz: glyph ids and positions in font units, and which characters each glyph shows. */
-export function shapeKhmer(bytes: Uint8Array, text: string): { id: number; codePoints: number[]; xAdvance: number; xOffset: number; yOffset: number }[] {
+/** Shapes one Khmer run with HarfBuzz: glyph ids and their positions, in font units. */
+export function shapeKhmer(bytes: Uint8Array, text: string): { id: number; xAdvance: number; xOffset: number; yOffset: number }[] {
   const buffer = new hb.Buffer();
   buffer.addText(text);
   buffer.guessSegmentProperties();
   buffer.setClusterLevel(hb.ClusterLevel.MONOTONE_CHARACTERS);
   hb.shape(harfbuzzFont(bytes), buffer);
-  const infos = buffer.getGlyphInfos();
   const positions = buffer.getGlyphPositions();
-  // Clusters are UTF-16 offsets, in order: a glyph's characters run from its cluster to the next one. Later glyphs
-  // of the same cluster (a split vowel) show no further character; the ActualText span carries the text anyway.
-  const ends = infos.map((g, i) => infos.slice(i + 1).find((n) => n.cluster > g.cluster)?.cluster ?? text.length);
-  return infos.map((g, i) => {
-    const first = i === 0 || infos[i - 1]!.cluster !== g.cluster;
-    const chars = first ? Array.from(text.slice(g.cluster, ends[i]), (c) => c.codePointAt(0)!) : [];
+  return buffer.getGlyphInfos().map((g, i) => {
     const p = positions[i]!;
-    return { id: g.codepoint, codePoints: chars.length ? chars : [0x200b], xAdvance: p.xAdvance, xOffset: p.xOffset, yOffset: p.yOffset };
+    return { id: g.codepoint, xAdvance: p.xAdvance, xOffset: p.xOffset, yOffset: p.yOffset };
   });
 }
+
+/** Runs up to this length are remembered (words and short names); longer ones are shaped each time they are met. */
+const CACHED_RUN_LENGTH = 64;
 
 /** Shaped runs per font file, shared by every document (a run is read-only once shaped). */
 const shapedRuns = new WeakMap<Uint8Array, Map<string, ShapedRun>>();
@@ -201,12 +199,15 @@ export class KhmerFace {
     if (!run) {
       const shaped = shapeKhmer(this.bytes, text);
       run = {
-        glyphs: shaped.map((g) => this.glyphSource.getGlyph(g.id, g.codePoints)),
+        // One glyph object per id, whatever run it is met in: the PDF's bytes must not depend on earlier renders.
+        glyphs: shaped.map((g) => glyphFor(this.glyphSource, g.id)),
         positions: shaped.map(({ xAdvance, xOffset, yOffset }) => ({ xAdvance, xOffset, yOffset })),
         advance: shaped.reduce((s, g) => s + g.xAdvance, 0),
       };
-      if (this.runs.size > 5_000) this.runs.clear();
-      this.runs.set(text, run);
+      if (text.length <= CACHED_RUN_LENGTH) {
+        if (this.runs.size > 5_000) this.runs.clear();
+        this.runs.set(text, run);
+      }
     }
     return run;
   }

@@ -251,16 +251,19 @@ function breakWord(word: string, face: TextFace, size: number, max: number): str
   const pieces: string[] = [];
   let start = 0;
   while (start < chars.length) {
-    // The longest prefix that fits, at least one character.
-    let lo = start + 1;
-    let hi = chars.length;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (face.widthOf(chars.slice(start, mid).join(''), size) <= max) lo = mid;
-      else hi = mid - 1;
+    // The longest prefix that fits, at least one character: grown by the characters' own widths (each measured
+    // once: they repeat), then checked as a whole and shortened while it is too wide. Measuring prefixes of the
+    // whole word instead costs its length per probe, and shaping a 5,000-digit Khmer number that way took seconds.
+    let end = start;
+    let width = 0;
+    while (end < chars.length) {
+      const w = face.widthOf(chars[end]!, size);
+      if (end > start && width + w > max) break;
+      width += w;
+      end++;
     }
+    while (end - start > 1 && face.widthOf(chars.slice(start, end).join(''), size) > max) end--;
     // Prefer to break after a separator in the last third of the piece.
-    let end = lo;
     if (end < chars.length) {
       for (let i = end - 1; i > start + (end - start) * 0.66; i--) {
         if ('/-_.@?&=:'.includes(chars[i]!)) {
