@@ -47,12 +47,17 @@ export function sendPage(req: Request, res: Response, status: number, title: str
 }
 
 /** The switcher's links: this page in each language. Only for GET pages (a re-rendered form has no address to go back to). */
-function languageLinks(req: Request, current: Locale) {
+export function languageLinks(req: Pick<Request, 'method' | 'originalUrl'>, current: Locale) {
   if (req.method !== 'GET') return undefined;
-  const url = new URL(req.originalUrl, 'http://page.local');
+  // From the path as sent: one that a browser could read as another host ("//evil.example", "/\\evil.example")
+  // links to the home page instead.
+  const q = req.originalUrl.indexOf('?');
+  const rawPath = q < 0 ? req.originalUrl : req.originalUrl.slice(0, q);
+  const path = /^\/(?![/\\])/.test(rawPath) ? rawPath : '/';
+  const params = new URLSearchParams(q < 0 ? '' : req.originalUrl.slice(q + 1));
   return locales.map((l) => {
-    url.searchParams.set('lang', l);
-    return { locale: l, name: localeNames[l], href: url.pathname + url.search, current: l === current };
+    params.set('lang', l);
+    return { locale: l, name: localeNames[l], href: `${path}?${params}`, current: l === current };
   });
 }
 

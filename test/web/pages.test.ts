@@ -9,6 +9,7 @@ import { km } from '../../web/i18n/km.js';
 import { messagesFor } from '../../web/i18n/index.js';
 import { html, raw } from '../../web/html.js';
 import { CSS, CSS_HASH } from '../../web/layout.js';
+import { languageLinks } from '../../web/http.js';
 import { appErrorStatus } from '../../lib/errors.js';
 import { Browser, PARTNER, installLinkPolicy, linkFor, local, openCase } from '../links/support.js';
 import { createSession } from '../../api/auth/session.js';
@@ -91,6 +92,19 @@ describe('pages', () => {
     expect(next.body).toContain('<html lang="km">');
     await b.get(`${h.url}/sign-in?lang=en`);
     expect((await b.get(`${h.url}/sign-in`, { 'accept-language': 'km' })).body).toContain('<html lang="en">');
+
+    // A page reached by an odd address links to itself on this host, never to another one.
+    const raw = (path: string) =>
+      new Promise<string>((resolve, reject) => {
+        const u = new URL(h.url);
+        http.get({ host: u.hostname, port: u.port, path, headers: { accept: 'text/html' } }, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve(body));
+        }).on('error', reject);
+      });
+    const switcher = (body: string) => [...(/<nav class="lang"[^]*?<\/nav>/.exec(body)?.[0] ?? '').matchAll(/<a href="([^"]*)"/g)].map((x) => x[1]);
+    expect(switcher(await raw('/l/..\\evil.example?x=1'))).toEqual(['/l/..\\evil.example?x=1&amp;lang=km']);
+    for (const path of ['//evil.example/x', '/\\evil.example/x']) expect(languageLinks({ method: 'GET', originalUrl: `${path}?a=b` }, 'en')!.map((l) => l.href)).toEqual(['/?a=b&lang=en', '/?a=b&lang=km']);
   });
 
   it("a person's own language: their pages by default, changed from their page (with its CSRF token) or PATCH /me", async () => {
