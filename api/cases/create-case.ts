@@ -2,7 +2,7 @@
 // on the policy in force for the process type and institution, snapshotted into the workflow's input.
 // If the workflow cannot be started the rows are removed again: no half-open case is left behind.
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { z } from 'zod';
 import { utcTimestamp, type Db } from '../../lib/db/client.js';
 import { AppError, isUniqueViolation } from '../../lib/errors.js';
@@ -14,6 +14,8 @@ import { approvalWorkflow } from '../../workflows/approval/workflow.js';
 import { APPROVAL_ENGINE_VERSION, type ApprovalInput } from '../../workflows/approval/messages.js';
 import { CALENDAR_REVISION } from '../../domain/time/holidays.js';
 import { findPolicyInForce } from '../policies/find-policy.js';
+import { parsePolicy, type Policy } from '../../domain/routing/policy.js';
+import type { CaseType } from '../../domain/case-types.js';
 import { TITLE_MAX, type createCaseBody } from './schemas.js';
 import { decodePdf } from './documents.js';
 import { validateCaseFields } from './case-fields.js';
@@ -45,8 +47,13 @@ export async function createCase(opts: CreateCaseOptions) {
     ? `${input.type}-${sha256Hex(`${identity.personId}/${opts.idempotencyKey}`).slice(0, 16)}`
     : `${input.type}-${institution.code.toLowerCase()}-${randomUUID().slice(0, 8)}`;
   if (opts.idempotencyKey) {
-    const existing = await db.case.findUnique({ where: { id: caseId } });
-    if (existing) return { created: false, caseId };
+    const existing = await db.case.findUnique({ where: { id: caseId }, select: { status: true } });
+    if (existing) {
+      // The first attempt may have stored the case without knowing whether its workflow started (see below): a
+      // case that has not run yet is started now if Temporal has no workflow for it.
+      if (existing.status === 'starting') await startIfMissing(opts, caseId);
+      return { created: false, caseId };
+    }
   }
 
   const fields = validateCaseFields(input.type, input.fields, 'body.fields');
@@ -84,25 +91,9 @@ export async function createCase(opts: CreateCaseOptions) {
     throw err;
   }
 
-  const workflowInput: ApprovalInput = {
-    caseId,
-    type: input.type,
-    institution: institution.code,
-    title: input.title,
-    policy: policy.definition,
-    fields,
-    submitter: { id: identity.personId, email: identity.email, name: identity.name },
-    document: { sha256, version: 1 },
-    submittedVia: identity.via,
-    engineVersion: APPROVAL_ENGINE_VERSION,
-    calendarRevision: CALENDAR_REVISION,
-  };
+  const workflowInput = approvalInput({ caseId, type: input.type, institution: institution.code, title: input.title, policy: policy.definition, fields, identity, sha256 });
   try {
-    await opts.temporal.workflow.start(approvalWorkflow, {
-      workflowId: caseId,
-      taskQueue: opts.taskQueue,
-      args: [workflowInput],
-    });
+    await opts.temporal.workflow.start(approvalWorkflow, { workflowId: caseId, taskQueue: opts.taskQueue, args: [workflowInput] });
   } catch (err) {
     // A start whose answer was lost (a timeout, a dropped connection) may have started the workflow all the same:
     // then the case exists and is kept. The row is removed only when Temporal says there is no such workflow, so
@@ -124,4 +115,60 @@ export async function createCase(opts: CreateCaseOptions) {
     });
   }
   return { created: true, caseId };
+}
+
+function approvalInput(c: { caseId: string; type: CaseType; institution: string; title: string; policy: Policy; fields: Record<string, unknown>; identity: Identity; sha256: string }): ApprovalInput {
+  return {
+    caseId: c.caseId,
+    type: c.type,
+    institution: c.institution,
+    title: c.title,
+    policy: c.policy,
+    fields: c.fields,
+    submitter: { id: c.identity.personId, email: c.identity.email, name: c.identity.name },
+    document: { sha256: c.sha256, version: 1 },
+    submittedVia: c.identity.via,
+    engineVersion: APPROVAL_ENGINE_VERSION,
+    calendarRevision: CALENDAR_REVISION,
+  };
+}
+
+/**
+ * A repeated create for a case that has not run yet: when Temporal says there is no workflow for it, the workflow
+ * is started from the stored case — its fields, its first version, the policy version it was opened on. Otherwise
+ * (running, or Temporal cannot say) nothing is started twice.
+ */
+async function startIfMissing(opts: CreateCaseOptions, caseId: string): Promise<void> {
+  const missing = await opts.temporal.workflow
+    .getHandle(caseId)
+    .describe()
+    .then(
+      () => false,
+      (e: unknown) => (e instanceof WorkflowNotFoundError ? true : undefined),
+    );
+  if (missing === false) return;
+  if (missing === undefined) {
+    throw new AppError('dependency_unavailable', 'The workflow engine did not answer: the case may have started. Repeat the request with the same Idempotency-Key to find out.');
+  }
+  const row = await opts.db.case.findUniqueOrThrow({
+    where: { id: caseId },
+    select: { type: true, title: true, fields: true, policyKey: true, policyVersion: true, institution: { select: { code: true } }, documents: { where: { version: 1 }, select: { sha256: true } } },
+  });
+  const policyRow = await opts.db.policy.findUnique({ where: { key_version: { key: row.policyKey!, version: row.policyVersion! } } });
+  const parsed = policyRow ? parsePolicy(policyRow.definition) : undefined;
+  if (!parsed?.ok || !row.documents[0]) throw new AppError('internal', 'The stored case cannot be started: its policy version or first document is missing.', { internal: caseId });
+  const input = approvalInput({
+    caseId,
+    type: row.type,
+    institution: row.institution.code,
+    title: row.title,
+    policy: parsed.policy as Policy,
+    fields: row.fields as Record<string, unknown>,
+    identity: opts.identity,
+    sha256: row.documents[0].sha256,
+  });
+  await opts.temporal.workflow.start(approvalWorkflow, { workflowId: caseId, taskQueue: opts.taskQueue, args: [input] }).catch((err: unknown) => {
+    // Started meanwhile by another repeat: as good.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  });
 }

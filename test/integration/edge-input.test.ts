@@ -309,6 +309,22 @@ describe('a workflow start whose answer is lost', () => {
     await expect(open('Start unknown', losing(true, true))).rejects.toMatchObject({ code: 'dependency_unavailable', message: expect.stringMatching(/may have started/) });
     const unknown = await h.t.db.case.findFirstOrThrow({ where: { title: 'Start unknown' } });
     await waitFor(async () => (await stateOf(unknown.id, IRO)).allowed.some((a) => a.stepId === 'iro_check'), { what: 'the case that did start' });
+
+    // It did not start, and Temporal could not say so: the case is kept, and the client's repeat with the same key
+    // starts its workflow (before, the repeat answered "already created" and the case never ran).
+    const keyed = (temporal: Client) =>
+      createCase({ db: h.t.db, temporal, taskQueue: h.taskQueue, identity, idempotencyKey: 'lost-start-0001', input: { type: 'strategy', institution: 'RUPP', title: 'Start lost, repeated', fields: demoStrategyFields() } });
+    await expect(keyed(losing(false, true))).rejects.toMatchObject({ code: 'dependency_unavailable' });
+    const stuck = await h.t.db.case.findFirstOrThrow({ where: { title: 'Start lost, repeated' } });
+    expect(stuck.status).toBe('starting');
+    // Still unable to tell: nothing is started blindly.
+    await expect(keyed(losing(false, true))).rejects.toMatchObject({ code: 'dependency_unavailable' });
+    const repeated = await keyed(real);
+    expect(repeated).toEqual({ created: false, caseId: stuck.id });
+    await waitFor(async () => (await stateOf(stuck.id, IRO)).allowed.some((a) => a.stepId === 'iro_check'), { what: 'the repeated case running' });
+    // Once running, a further repeat starts nothing more.
+    expect(await keyed(real)).toEqual({ created: false, caseId: stuck.id });
+    expect((await h.runtime.client.workflow.getHandle(stuck.id).describe()).status.name).toBe('RUNNING');
   });
 });
 
