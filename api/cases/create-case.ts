@@ -98,24 +98,31 @@ export async function createCase(opts: CreateCaseOptions) {
     // A start whose answer was lost (a timeout, a dropped connection) may have started the workflow all the same:
     // then the case exists and is kept. The row is removed only when Temporal says there is no such workflow, so
     // that no workflow ever runs without its case; when it cannot say, the row stays for a retry with the same key.
-    const started = await opts.temporal.workflow
-      .getHandle(caseId)
-      .describe()
-      .then(
-        () => true,
-        (e: unknown) => (e instanceof WorkflowNotFoundError ? false : undefined),
-      );
+    const started = await workflowExists(opts.temporal, caseId);
     if (started) return { created: true, caseId };
     if (started === false) {
       await db.case.delete({ where: { id: caseId } }).catch(() => undefined);
       throw new AppError('dependency_unavailable', 'The workflow engine could not start this case; nothing was saved. Try again.', { internal: String(err) });
     }
-    throw new AppError('dependency_unavailable', 'The workflow engine did not answer: the case may have started. Repeat the request with the same Idempotency-Key to find out.', {
-      internal: String(err),
-    });
+    throw mayHaveStarted(err);
   }
   return { created: true, caseId };
 }
+
+/** Whether the case's workflow exists: undefined when Temporal cannot say. */
+const workflowExists = (temporal: Client, caseId: string): Promise<boolean | undefined> =>
+  temporal.workflow
+    .getHandle(caseId)
+    .describe()
+    .then(
+      () => true,
+      (e: unknown) => (e instanceof WorkflowNotFoundError ? false : undefined),
+    );
+
+const mayHaveStarted = (err?: unknown) =>
+  new AppError('dependency_unavailable', 'The workflow engine did not answer: the case may have started. Repeat the request with the same Idempotency-Key to find out.', {
+    ...(err === undefined ? {} : { internal: String(err) }),
+  });
 
 function approvalInput(c: { caseId: string; type: CaseType; institution: string; title: string; policy: Policy; fields: Record<string, unknown>; identity: Identity; sha256: string }): ApprovalInput {
   return {
@@ -139,17 +146,9 @@ function approvalInput(c: { caseId: string; type: CaseType; institution: string;
  * (running, or Temporal cannot say) nothing is started twice.
  */
 async function startIfMissing(opts: CreateCaseOptions, caseId: string): Promise<void> {
-  const missing = await opts.temporal.workflow
-    .getHandle(caseId)
-    .describe()
-    .then(
-      () => false,
-      (e: unknown) => (e instanceof WorkflowNotFoundError ? true : undefined),
-    );
-  if (missing === false) return;
-  if (missing === undefined) {
-    throw new AppError('dependency_unavailable', 'The workflow engine did not answer: the case may have started. Repeat the request with the same Idempotency-Key to find out.');
-  }
+  const exists = await workflowExists(opts.temporal, caseId);
+  if (exists) return;
+  if (exists === undefined) throw mayHaveStarted();
   const row = await opts.db.case.findUniqueOrThrow({
     where: { id: caseId },
     select: { type: true, title: true, fields: true, policyKey: true, policyVersion: true, institution: { select: { code: true } }, documents: { where: { version: 1 }, select: { sha256: true } } },
