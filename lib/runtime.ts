@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import { Runtime as TemporalRuntime, makeTelemetryFilterString, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMailer, type Mailer } from '../activities/mailer.js';
+import { repairUnstartedCases, REPAIR_EVERY_MS } from '../api/cases/repair-unstarted.js';
 import { createApp } from '../api/app.js';
 import { createLinkHooks } from '../api/links/index.js';
 import { webLayer } from '../web/layer.js';
@@ -95,6 +96,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let workerRun: Promise<void> | undefined;
   let server: Server | undefined;
   let url: string | undefined;
+  const repairTimers: NodeJS.Timeout[] = [];
 
   const publicUrlRef = { get: () => publicUrl };
   const sealerSource = await readSealerSource(env);
@@ -147,6 +149,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       const s = app.listen(port, env.HOST ?? '127.0.0.1', () => resolve(s));
       s.once('error', reject);
     });
+    // Cases whose workflow start was never confirmed get it now and then (api/cases/repair-unstarted.ts).
+    const repair = () =>
+      void repairUnstartedCases({ db, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE, logger }).catch((err: unknown) =>
+        logger.warn({ err: String(err) }, 'looking for cases left starting failed'),
+      );
+    repairTimers.push(setTimeout(repair, 60_000).unref(), setInterval(repair, REPAIR_EVERY_MS).unref());
     const addr = server.address() as AddressInfo;
     url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
     if (!env.PUBLIC_URL) publicUrl = `http://localhost:${addr.port}`;
@@ -163,6 +171,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       return publicUrl;
     },
     async stop() {
+      for (const t of repairTimers) clearTimeout(t);
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       server?.closeAllConnections?.();
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();

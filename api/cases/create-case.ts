@@ -141,13 +141,14 @@ function approvalInput(c: { caseId: string; type: CaseType; institution: string;
 }
 
 /**
- * A repeated create for a case that has not run yet: when Temporal says there is no workflow for it, the workflow
- * is started from the stored case — its fields, its first version, the policy version it was opened on. Otherwise
- * (running, or Temporal cannot say) nothing is started twice.
+ * A case that has not run yet (a repeated create, or the repair of cases left 'starting'): when Temporal says there
+ * is no workflow for it, the workflow is started from the stored case — its fields, its first version, the policy
+ * version it was opened on, `identity` as the submitter. Otherwise (running, or Temporal cannot say) nothing is
+ * started twice. True when this call started it.
  */
-async function startIfMissing(opts: CreateCaseOptions, caseId: string): Promise<void> {
+export async function startIfMissing(opts: Pick<CreateCaseOptions, 'db' | 'temporal' | 'taskQueue' | 'identity'>, caseId: string): Promise<boolean> {
   const exists = await workflowExists(opts.temporal, caseId);
-  if (exists) return;
+  if (exists) return false;
   if (exists === undefined) throw mayHaveStarted();
   const row = await opts.db.case.findUniqueOrThrow({
     where: { id: caseId },
@@ -166,8 +167,12 @@ async function startIfMissing(opts: CreateCaseOptions, caseId: string): Promise<
     identity: opts.identity,
     sha256: row.documents[0].sha256,
   });
-  await opts.temporal.workflow.start(approvalWorkflow, { workflowId: caseId, taskQueue: opts.taskQueue, args: [input] }).catch((err: unknown) => {
-    // Started meanwhile by another repeat: as good.
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  });
+  return opts.temporal.workflow.start(approvalWorkflow, { workflowId: caseId, taskQueue: opts.taskQueue, args: [input] }).then(
+    () => true,
+    (err: unknown) => {
+      // Started meanwhile by another repeat or another process's repair: as good.
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+      throw err;
+    },
+  );
 }

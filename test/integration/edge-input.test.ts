@@ -11,6 +11,7 @@ import { parseScores } from '../../api/links/commands.js';
 import { findInputIssue } from '../../api/http/input-limits.js';
 import { isAppError } from '../../lib/errors.js';
 import { createCase } from '../../api/cases/create-case.js';
+import { repairUnstartedCases } from '../../api/cases/repair-unstarted.js';
 import { loadIdentity } from '../../lib/identity.js';
 import type { Client } from '@temporalio/client';
 
@@ -325,6 +326,15 @@ describe('a workflow start whose answer is lost', () => {
     // Once running, a further repeat starts nothing more.
     expect(await keyed(real)).toEqual({ created: false, caseId: stuck.id });
     expect((await h.runtime.client.workflow.getHandle(stuck.id).describe()).status.name).toBe('RUNNING');
+
+    // Without a key nobody repeats it: the API processes' periodic repair starts it once it has waited long enough.
+    await expect(open('Start lost, no key', losing(false, true))).rejects.toMatchObject({ code: 'dependency_unavailable' });
+    const orphan = await h.t.db.case.findFirstOrThrow({ where: { title: 'Start lost, no key' } });
+    const repair = (olderThanMs: number) => repairUnstartedCases({ db: h.t.db, temporal: real, taskQueue: h.taskQueue, olderThanMs });
+    expect((await repair(60_000)).started).toEqual([]);
+    expect((await repair(0)).started).toEqual([orphan.id]);
+    await waitFor(async () => (await stateOf(orphan.id, IRO)).allowed.some((a) => a.stepId === 'iro_check'), { what: 'the repaired case running' });
+    expect((await repair(0)).started).toEqual([]);
   });
 });
 
