@@ -7,7 +7,8 @@
 // A decision's round trip runs from sending it until a read shows it (GET /cases/:id; a query for the bare one).
 // Flags: --cases N (200) --concurrency N (20) --database-url URL --bench-sqlite [FILE] --poll-ms N (10)
 // --max-poll-ms N (100: waiting for a step to open backs off to this) --warmup N (20) --rounds N (4: measured
-// rounds, engine and bare taking turns to go first; both workers run throughout).
+// rounds, engine and bare taking turns to go first; both workers run throughout) --serial N (20: then cases one at
+// a time on each side, for the round trips without queueing; 0: none).
 // The last line printed is one JSON object. Exit 0 whether or not the goals are met; non-zero on errors.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -204,6 +205,19 @@ try {
   if (bareFacts.activities !== facts.activities) throw new Error(`bare case ran ${bareFacts.activities} activities, engine ${facts.activities}`);
   say(`bare case: ${bareFacts.activities} activities, ${bareFacts.workflowTasks} workflow tasks, ${bareFacts.events} history events`);
   say(`CPU per case: engine ${cpuLine(sides.engine, args.cases)}; bare ${cpuLine(sides.bare, args.cases)} (throughput on a saturated machine follows their sums)`);
+
+  // ---- One case at a time, each side: the same round trips without other cases' work to wait behind.
+  let serial: { cases: number; engine: { p50Ms: number; p99Ms: number }; bare: { p50Ms: number; p99Ms: number }; p99DeltaMs: number } | undefined;
+  if (args.serial > 0) {
+    const latency = (timings: CaseTiming[]) => {
+      const rts = timings.flatMap((t) => t.roundTripMs);
+      return { p50Ms: round1(percentile(rts, 50)), p99Ms: round1(percentile(rts, 99)) };
+    };
+    const e = latency((await runEngineCases(engine, args.serial, 1, offset)).timings);
+    const b = latency((await runBareCases(bare, args.serial, 1, offset)).timings);
+    serial = { cases: args.serial, engine: e, bare: b, p99DeltaMs: round1(e.p99Ms - b.p99Ms) };
+    say(`one case at a time (${args.serial} each): engine round trip p50 ${ms(e.p50Ms)}, p99 ${ms(e.p99Ms)}; bare p50 ${ms(b.p50Ms)}, p99 ${ms(b.p99Ms)}; p99 delta ${ms(serial.p99DeltaMs)}`);
+  }
   await runtime.stop();
   runtime = undefined;
   bareWorker.worker.shutdown();
@@ -229,6 +243,7 @@ try {
       throughputRatio,
       p99DeltaMs,
       goals: { ...GOALS, met },
+      ...(serial ? { serial } : {}),
     }),
   );
   process.exit(0);

@@ -17,12 +17,14 @@ export interface BenchArgs {
   warmup: number;
   /** Measured rounds, engine and bare alternating (E B, B E, E B, …): both see the same server state and load. */
   rounds: number;
+  /** Cases per side run one at a time after the rounds (0: none): the round trips without queueing. */
+  serial: number;
 }
 
-const usage = `usage: npm run bench -- [--cases N] [--concurrency N] [--database-url URL] [--bench-sqlite [FILE]] [--poll-ms N] [--max-poll-ms N] [--warmup N] [--rounds N]`;
+const usage = `usage: npm run bench -- [--cases N] [--concurrency N] [--database-url URL] [--bench-sqlite [FILE]] [--poll-ms N] [--max-poll-ms N] [--warmup N] [--rounds N] [--serial N]`;
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { cases: 200, concurrency: 20, pollMs: 10, maxPollMs: 100, warmup: 20, rounds: 4 };
+  const args: BenchArgs = { cases: 200, concurrency: 20, pollMs: 10, maxPollMs: 100, warmup: 20, rounds: 4, serial: 20 };
   const int = (flag: string, v: string | undefined, min: number) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new Error(`${flag} needs an integer >= ${min}\n${usage}`);
@@ -39,6 +41,7 @@ export function parseArgs(argv: string[]): BenchArgs {
       case '--max-poll-ms': args.maxPollMs = int(flag, value(), 1); break;
       case '--warmup': args.warmup = int(flag, value(), 1); break;
       case '--rounds': args.rounds = int(flag, value(), 1); break;
+      case '--serial': args.serial = int(flag, value(), 0); break;
       case '--database-url': {
         const v = value();
         if (!v) throw new Error(`--database-url needs a URL\n${usage}`);
