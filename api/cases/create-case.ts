@@ -141,19 +141,27 @@ function approvalInput(c: { caseId: string; type: CaseType; institution: string;
 }
 
 /**
+ * Only a case opened within this long is started late. Temporal keeps a closed workflow for at least a day (its
+ * shortest retention), so within a day "no such workflow" means it never started; later it may also mean that it
+ * ran, was terminated before its first projection, and has been deleted since — not a case to run again.
+ */
+export const LATE_START_WITHIN_MS = 24 * 3600_000;
+
+/**
  * A case that has not run yet (a repeated create, or the repair of cases left 'starting'): when Temporal says there
  * is no workflow for it, the workflow is started from the stored case — its fields, its first version, the policy
  * version it was opened on, `identity` as the submitter. Otherwise (running, or Temporal cannot say) nothing is
  * started twice. True when this call started it.
  */
-export async function startIfMissing(opts: Pick<CreateCaseOptions, 'db' | 'temporal' | 'taskQueue' | 'identity'>, caseId: string): Promise<boolean> {
+export async function startIfMissing(opts: Pick<CreateCaseOptions, 'db' | 'temporal' | 'taskQueue' | 'identity'>, caseId: string, now = new Date()): Promise<boolean> {
+  const row = await opts.db.case.findUniqueOrThrow({
+    where: { id: caseId },
+    select: { type: true, title: true, fields: true, policyKey: true, policyVersion: true, createdAt: true, institution: { select: { code: true } }, documents: { where: { version: 1 }, select: { sha256: true } } },
+  });
+  if (now.getTime() - row.createdAt.getTime() > LATE_START_WITHIN_MS) return false;
   const exists = await workflowExists(opts.temporal, caseId);
   if (exists) return false;
   if (exists === undefined) throw mayHaveStarted();
-  const row = await opts.db.case.findUniqueOrThrow({
-    where: { id: caseId },
-    select: { type: true, title: true, fields: true, policyKey: true, policyVersion: true, institution: { select: { code: true } }, documents: { where: { version: 1 }, select: { sha256: true } } },
-  });
   const policyRow = await opts.db.policy.findUnique({ where: { key_version: { key: row.policyKey!, version: row.policyVersion! } } });
   const parsed = policyRow ? parsePolicy(policyRow.definition) : undefined;
   if (!parsed?.ok || !row.documents[0]) throw new AppError('internal', 'The stored case cannot be started: its policy version or first document is missing.', { internal: caseId });
