@@ -2,6 +2,7 @@
 // sign-in, my page, the case pages (strategy form, case page, case list), the embedded outbox and the home page.
 // The worker's link hooks are in api/links.
 import { Router } from 'express';
+import { assetRoutes } from './assets.js';
 import type { AppDeps } from '../api/app.js';
 import type { Mailer } from '../activities/mailer.js';
 import { linkRoutes } from '../api/links/index.js';
@@ -34,6 +35,7 @@ export function webLayer(opts: WebLayerOptions) {
   return {
     authenticators: [sessionAuthenticator({ cookieSecure: opts.cookieSecure })],
     extraRouters: [
+      assetRoutes,
       home,
       linkRoutes({ mailer: opts.mailer, cookieSecure: opts.cookieSecure, limits }),
       signInRoutes({ mailer: opts.mailer, cookieSecure: opts.cookieSecure, limits }),

@@ -1,14 +1,19 @@
 // The one layout of every server-rendered page: small, readable on a phone over a slow link, no JavaScript, no
-// external resources. The stylesheet is inline and allowed by its hash in the Content-Security-Policy, so no
-// other inline style or script can run.
+// external resources (a Khmer font from this server, loaded only for pages that show Khmer: first in the font
+// list, for Khmer characters only — after the system fonts, Chromium set bold Khmer in a font without it). The
+// stylesheet is inline and allowed by its hash in the Content-Security-Policy, so no other inline style or script
+// can run.
 import { createHash } from 'node:crypto';
 import { html, raw, type SafeHtml } from './html.js';
 import type { Locale, Messages } from './i18n/index.js';
+import { khmerFontUrl } from './assets.js';
 
 export const CSS = `
+@font-face{font-family:"CHAIn Khmer";src:url(${khmerFontUrl(400)}) format("woff2");font-weight:400;font-display:swap;unicode-range:U+1780-17FF,U+19E0-19FF,U+200B-200D,U+25CC}
+@font-face{font-family:"CHAIn Khmer";src:url(${khmerFontUrl(700)}) format("woff2");font-weight:700;font-display:swap;unicode-range:U+1780-17FF,U+19E0-19FF,U+200B-200D,U+25CC}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
-body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Khmer",sans-serif;color:#1b1f24;background:#f5f6f8}
+body{margin:0;font:16px/1.5 "CHAIn Khmer",system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:#1b1f24;background:#f5f6f8}
 header{background:#0b3d6e;color:#fff;padding:.6rem 1rem}
 header a{color:#fff;text-decoration:none;font-weight:600}
 header small{display:block;opacity:.8;font-size:.8rem}
@@ -56,6 +61,7 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   `style-src ${CSS_HASH}`,
   "img-src 'self' data:",
+  "font-src 'self'",
   "form-action 'self'",
   "frame-ancestors 'none'",
   "base-uri 'none'",

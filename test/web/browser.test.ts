@@ -76,4 +76,38 @@ describe.skipIf(!found && !inCi)('in a real browser on a phone', () => {
     expect(await page.content()).toContain('Recorded: Approve');
     await context.close();
   });
+
+  it('sets Khmer pages in Noto Sans Khmer from this server, regular and bold; English pages load the regular weight only', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const fonts: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'font') fonts.push(new URL(r.url()).pathname);
+    });
+    await page.goto(`${h.url}/sign-in?lang=en`);
+    await page.evaluate('document.fonts.ready');
+    // Only for the switcher's "ខ្មែរ" (kept by the browser: the address names the font's version).
+    expect(fonts).toEqual([expect.stringMatching(/^\/assets\/fonts\/noto-sans-khmer-[\d.]+-400\.woff2$/)]);
+    fonts.length = 0;
+
+    await page.goto(`${h.url}/sign-in?lang=km`);
+    await page.evaluate('document.fonts.ready');
+    expect(fonts.sort()).toEqual([expect.stringMatching(/^\/assets\/fonts\/noto-sans-khmer-[\d.]+-400\.woff2$/), expect.stringMatching(/-700\.woff2$/)]);
+    // Which font Chromium drew each element's text with: the heading (bold), the intro, the button (semi-bold).
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument');
+    for (const selector of ['h1', 'main p', 'button']) {
+      const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+      const { fonts: used } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+      const text = (await page.textContent(selector)) ?? '';
+      // Khmer in Noto Sans Khmer; any other font draws no more glyphs than there are other characters (spaces, a
+      // full stop) — a system font without Khmer drew the bold heading's Khmer as boxes before.
+      const others = [...text].filter((c) => !/[\u1780-\u17FF]/.test(c)).length;
+      expect(used.some((f) => /^NotoSansKhmer-(Regular|Bold)$/.test(f.postScriptName)), selector).toBe(true);
+      for (const f of used.filter((x) => !x.postScriptName.startsWith('NotoSansKhmer'))) expect(f.glyphCount, `${selector}: ${f.postScriptName}`).toBeLessThanOrEqual(others);
+    }
+    await context.close();
+  });
 });

@@ -10,6 +10,7 @@ import { messagesFor } from '../../web/i18n/index.js';
 import { html, raw } from '../../web/html.js';
 import { CSS, CSS_HASH } from '../../web/layout.js';
 import { languageLinks } from '../../web/http.js';
+import { khmerFontUrl } from '../../web/assets.js';
 import { appErrorStatus } from '../../lib/errors.js';
 import { Browser, PARTNER, installLinkPolicy, linkFor, local, openCase } from '../links/support.js';
 import { createSession } from '../../api/auth/session.js';
@@ -105,6 +106,17 @@ describe('pages', () => {
     const switcher = (body: string) => [...(/<nav class="lang"[^]*?<\/nav>/.exec(body)?.[0] ?? '').matchAll(/<a href="([^"]*)"/g)].map((x) => x[1]);
     expect(switcher(await raw('/l/..\\evil.example?x=1'))).toEqual(['/l/..\\evil.example?x=1&amp;lang=km']);
     for (const path of ['//evil.example/x', '/\\evil.example/x']) expect(languageLinks({ method: 'GET', originalUrl: `${path}?a=b` }, 'en')!.map((l) => l.href)).toEqual(['/?a=b&lang=en', '/?a=b&lang=km']);
+  });
+
+  it('serves the Khmer web font by a versioned address, cacheable for a year, and nothing else from /assets', async () => {
+    const url = khmerFontUrl(700);
+    const font = await fetch(h.url + url);
+    expect(font.status).toBe(200);
+    expect(font.headers.get('content-type')).toBe('font/woff2');
+    expect(font.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(Buffer.from(await font.arrayBuffer()).subarray(0, 4).toString('latin1')).toBe('wOF2');
+    expect(CSS).toContain(`src:url(${url}) format("woff2")`);
+    for (const other of ['/assets/fonts/noto-sans-khmer-0.0.0-700.woff2', '/assets/fonts/..%2f..%2fpackage.json']) expect((await fetch(h.url + other)).status, other).toBe(404);
   });
 
   it("a person's own language: their pages by default, changed from their page (with its CSRF token) or PATCH /me", async () => {
