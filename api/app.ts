@@ -31,6 +31,8 @@ export interface AppDeps {
   sealer?: Sealer;
   /** Extra routers mounted before the API routes (pages, links, sign-in), each given the same deps. */
   extraRouters?: ((deps: AppDeps) => Router)[];
+  /** Routers of public, cacheable files, mounted before any authenticator (no session lookup, no Set-Cookie). */
+  staticRouters?: (() => Router)[];
   /** Authenticators that may set req.identity before API keys are looked at (e.g. session cookies). */
   authenticators?: ((deps: AppDeps) => express.RequestHandler)[];
   /** How long a valid API key's identity is remembered (API_KEY_CACHE_SECONDS); unset or 0: looked up every request. */
@@ -53,6 +55,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(jsonBodies());
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(rejectUnsafeInput);
+  for (const r of deps.staticRouters ?? []) app.use(r());
   for (const a of deps.authenticators ?? []) app.use(a(deps));
   app.use(apiKeyAuth(apiKeyAuthenticator(deps.db, { ttlMs: deps.apiKeyCacheMs ?? 0 })));
   app.use(systemRoutes(deps));

@@ -7,8 +7,8 @@
 // A decision's round trip runs from sending it until a read shows it (GET /cases/:id; a query for the bare one).
 // Flags: --cases N (200) --concurrency N (20) --database-url URL --bench-sqlite [FILE] --poll-ms N (10)
 // --max-poll-ms N (100: waiting for a step to open backs off to this) --warmup N (20) --rounds N (4: measured
-// rounds, engine and bare taking turns to go first; both workers run throughout) --serial N (20: then cases one at
-// a time on each side, for the round trips without queueing; 0: none).
+// rounds, engine and bare taking turns to go first; both workers run throughout) --serial N (34: then cases one at
+// a time on each side, half of them each going first, for the round trips without queueing; 0: none).
 // The last line printed is one JSON object. Exit 0 whether or not the goals are met; non-zero on errors.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -213,8 +213,16 @@ try {
       const rts = timings.flatMap((t) => t.roundTripMs);
       return { p50Ms: round1(percentile(rts, 50)), p99Ms: round1(percentile(rts, 99)) };
     };
-    const e = latency((await runEngineCases(engine, args.serial, 1, offset)).timings);
-    const b = latency((await runBareCases(bare, args.serial, 1, offset)).timings);
+    // Half each with either side first, as in the rounds.
+    const half = Math.ceil(args.serial / 2);
+    const engineTimings: CaseTiming[] = [];
+    const bareTimings: CaseTiming[] = [];
+    engineTimings.push(...(await runEngineCases(engine, half, 1, offset)).timings);
+    bareTimings.push(...(await runBareCases(bare, half, 1, offset)).timings);
+    bareTimings.push(...(await runBareCases(bare, args.serial - half, 1, offset + half)).timings);
+    engineTimings.push(...(await runEngineCases(engine, args.serial - half, 1, offset + half)).timings);
+    const e = latency(engineTimings);
+    const b = latency(bareTimings);
     serial = { cases: args.serial, engine: e, bare: b, p99DeltaMs: round1(e.p99Ms - b.p99Ms) };
     say(`one case at a time (${args.serial} each): engine round trip p50 ${ms(e.p50Ms)}, p99 ${ms(e.p99Ms)}; bare p50 ${ms(b.p50Ms)}, p99 ${ms(b.p99Ms)}; p99 delta ${ms(serial.p99DeltaMs)}`);
   }

@@ -33,9 +33,9 @@ export function webLayer(opts: WebLayerOptions) {
       }),
     );
   return {
+    staticRouters: [assetRoutes],
     authenticators: [sessionAuthenticator({ cookieSecure: opts.cookieSecure })],
     extraRouters: [
-      assetRoutes,
       home,
       linkRoutes({ mailer: opts.mailer, cookieSecure: opts.cookieSecure, limits }),
       signInRoutes({ mailer: opts.mailer, cookieSecure: opts.cookieSecure, limits }),

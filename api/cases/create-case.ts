@@ -93,7 +93,10 @@ export async function createCase(opts: CreateCaseOptions) {
 
   const workflowInput = approvalInput({ caseId, type: input.type, institution: institution.code, title: input.title, policy: policy.definition, fields, identity, sha256 });
   try {
-    await opts.temporal.workflow.start(approvalWorkflow, { workflowId: caseId, taskQueue: opts.taskQueue, args: [workflowInput] });
+    // With a deadline: a repeat or the repair may act on this case only once this request is surely done with it.
+    await opts.temporal.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+      opts.temporal.workflow.start(approvalWorkflow, { workflowId: caseId, taskQueue: opts.taskQueue, args: [workflowInput] }),
+    );
   } catch (err) {
     // A start whose answer was lost (a timeout, a dropped connection) may have started the workflow all the same:
     // then the case exists and is kept. The row is removed only when Temporal says there is no such workflow, so
@@ -109,11 +112,20 @@ export async function createCase(opts: CreateCaseOptions) {
   return { created: true, caseId };
 }
 
-/** Whether the case's workflow exists: undefined when Temporal cannot say. */
+/** How long the first request may wait for Temporal: for the start, then for the question whether it started. */
+const START_DEADLINE_MS = 20_000;
+
+/**
+ * A case is started late only once the request that opened it is surely done with it (start and question, each
+ * within START_DEADLINE_MS, then its answer): otherwise a repeat could start the workflow just as the first
+ * request, told that none exists, deletes the case.
+ */
+export const LATE_START_AFTER_MS = 2 * 60_000;
+
+/** Whether the case's workflow exists: undefined when Temporal cannot say (in time). */
 const workflowExists = (temporal: Client, caseId: string): Promise<boolean | undefined> =>
-  temporal.workflow
-    .getHandle(caseId)
-    .describe()
+  temporal
+    .withDeadline(Date.now() + START_DEADLINE_MS, () => temporal.workflow.getHandle(caseId).describe())
     .then(
       () => true,
       (e: unknown) => (e instanceof WorkflowNotFoundError ? false : undefined),
@@ -151,14 +163,16 @@ export const LATE_START_WITHIN_MS = 24 * 3600_000;
  * A case that has not run yet (a repeated create, or the repair of cases left 'starting'): when Temporal says there
  * is no workflow for it, the workflow is started from the stored case — its fields, its first version, the policy
  * version it was opened on, `identity` as the submitter. Otherwise (running, or Temporal cannot say) nothing is
- * started twice. True when this call started it.
+ * started twice; nor while the opening request may still act on it (LATE_START_AFTER_MS), nor after a day. True
+ * when this call started it.
  */
 export async function startIfMissing(opts: Pick<CreateCaseOptions, 'db' | 'temporal' | 'taskQueue' | 'identity'>, caseId: string, now = new Date()): Promise<boolean> {
   const row = await opts.db.case.findUniqueOrThrow({
     where: { id: caseId },
     select: { type: true, title: true, fields: true, policyKey: true, policyVersion: true, createdAt: true, institution: { select: { code: true } }, documents: { where: { version: 1 }, select: { sha256: true } } },
   });
-  if (now.getTime() - row.createdAt.getTime() > LATE_START_WITHIN_MS) return false;
+  const age = now.getTime() - row.createdAt.getTime();
+  if (age < LATE_START_AFTER_MS || age > LATE_START_WITHIN_MS) return false;
   const exists = await workflowExists(opts.temporal, caseId);
   if (exists) return false;
   if (exists === undefined) throw mayHaveStarted();

@@ -17,14 +17,15 @@ export interface BenchArgs {
   warmup: number;
   /** Measured rounds, engine and bare alternating (E B, B E, E B, …): both see the same server state and load. */
   rounds: number;
-  /** Cases per side run one at a time after the rounds (0: none): the round trips without queueing. */
+  /** Cases per side run one at a time after the rounds (0: none): the round trips without queueing. 34 cases give
+   * 102 round trips, so that their p99 is not simply the slowest one. */
   serial: number;
 }
 
 const usage = `usage: npm run bench -- [--cases N] [--concurrency N] [--database-url URL] [--bench-sqlite [FILE]] [--poll-ms N] [--max-poll-ms N] [--warmup N] [--rounds N] [--serial N]`;
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { cases: 200, concurrency: 20, pollMs: 10, maxPollMs: 100, warmup: 20, rounds: 4, serial: 20 };
+  const args: BenchArgs = { cases: 200, concurrency: 20, pollMs: 10, maxPollMs: 100, warmup: 20, rounds: 4, serial: 34 };
   const int = (flag: string, v: string | undefined, min: number) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new Error(`${flag} needs an integer >= ${min}\n${usage}`);

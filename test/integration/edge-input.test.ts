@@ -38,6 +38,13 @@ async function openCase(title: string): Promise<{ id: string; sha: string }> {
 }
 
 const stateOf = async (id: string, as: string) => ((await (await h.api(`/cases/${id}`, { as })).json()) as { state: State }).state;
+
+/** The input a case's workflow was started with (its first history event). */
+async function startInputOf(id: string): Promise<Record<string, unknown>> {
+  const history = await h.runtime.client.workflow.getHandle(id).fetchHistory();
+  const payload = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+  return JSON.parse(Buffer.from(payload.data!).toString('utf8')) as Record<string, unknown>;
+}
 const stepStatus = (s: State, stepId: string) => s.stages.flatMap((x) => x.steps).find((x) => x.id === stepId)?.status;
 
 const decide = (id: string, as: string, body: unknown, key?: string) =>
@@ -287,6 +294,7 @@ describe('a workflow start whose answer is lost', () => {
     /** The real client, except that start's answer is lost — after starting (`started`) or before; `blind`: describe fails too. */
     const losing = (started: boolean, blind = false) =>
       ({
+        withDeadline: (_deadline: number, fn: () => Promise<unknown>) => fn(),
         workflow: {
           getHandle: (id: string) => (blind ? { describe: () => Promise.reject(new Error('14 UNAVAILABLE: connection reset')) } : real.workflow.getHandle(id)),
           start: async (...args: Parameters<Client['workflow']['start']>) => {
@@ -313,31 +321,66 @@ describe('a workflow start whose answer is lost', () => {
 
     // It did not start, and Temporal could not say so: the case is kept, and the client's repeat with the same key
     // starts its workflow (before, the repeat answered "already created" and the case never ran).
-    const keyed = (temporal: Client) =>
-      createCase({ db: h.t.db, temporal, taskQueue: h.taskQueue, identity, idempotencyKey: 'lost-start-0001', input: { type: 'strategy', institution: 'RUPP', title: 'Start lost, repeated', fields: demoStrategyFields() } });
+    const keyed = (temporal: Client, title = 'Start lost, repeated', key = 'lost-start-0001') =>
+      createCase({ db: h.t.db, temporal, taskQueue: h.taskQueue, identity, idempotencyKey: key, input: { type: 'strategy', institution: 'RUPP', title, fields: demoStrategyFields() } });
+    const age = (id: string, ms: number) => h.t.db.$executeRaw`UPDATE "Case" SET "createdAt" = "createdAt" - make_interval(secs => ${ms / 1000}) WHERE "id" = ${id}`;
+    const running = (id: string) => real.workflow.getHandle(id).describe().then(() => true, () => false);
     await expect(keyed(losing(false, true))).rejects.toMatchObject({ code: 'dependency_unavailable' });
     const stuck = await h.t.db.case.findFirstOrThrow({ where: { title: 'Start lost, repeated' } });
     expect(stuck.status).toBe('starting');
+    // A repeat while the first request may still be at work (a double submit) starts nothing: the first request
+    // could yet delete the case.
+    expect(await keyed(real)).toEqual({ created: false, caseId: stuck.id });
+    expect(await running(stuck.id)).toBe(false);
+    await age(stuck.id, 3 * 60_000);
     // Still unable to tell: nothing is started blindly.
     await expect(keyed(losing(false, true))).rejects.toMatchObject({ code: 'dependency_unavailable' });
-    const repeated = await keyed(real);
-    expect(repeated).toEqual({ created: false, caseId: stuck.id });
+    // A newer policy in force meanwhile: the late start keeps the version the case was opened on.
+    const opened = stuck.policyVersion!;
+    const inForce = await h.t.db.policy.findUniqueOrThrow({ where: { key_version: { key: stuck.policyKey!, version: opened } } });
+    await h.t.db.policy.create({
+      data: { key: inForce.key, processType: inForce.processType, institutionId: inForce.institutionId, version: opened + 1, name: inForce.name, definition: { ...(inForce.definition as object), version: opened + 1 } },
+    });
+    expect(await keyed(real)).toEqual({ created: false, caseId: stuck.id });
     await waitFor(async () => (await stateOf(stuck.id, IRO)).allowed.some((a) => a.stepId === 'iro_check'), { what: 'the repeated case running' });
+    const startInput = await startInputOf(stuck.id);
+    expect(startInput).toMatchObject({
+      caseId: stuck.id,
+      title: 'Start lost, repeated',
+      policy: { version: opened },
+      document: { sha256: (await h.t.db.documentVersion.findFirstOrThrow({ where: { caseId: stuck.id, version: 1 } })).sha256, version: 1 },
+      submitter: { email: RECTOR },
+    });
     // Once running, a further repeat starts nothing more.
     expect(await keyed(real)).toEqual({ created: false, caseId: stuck.id });
-    expect((await h.runtime.client.workflow.getHandle(stuck.id).describe()).status.name).toBe('RUNNING');
+    expect((await real.workflow.getHandle(stuck.id).describe()).status.name).toBe('RUNNING');
+
+    // A day later a repeat starts nothing: "no such workflow" may then mean one that ran, was stopped and deleted.
+    await expect(keyed(losing(false, true), 'Start lost, old', 'lost-start-0002')).rejects.toMatchObject({ code: 'dependency_unavailable' });
+    const old = await h.t.db.case.findFirstOrThrow({ where: { title: 'Start lost, old' } });
+    await age(old.id, 25 * 3600_000);
+    expect(await keyed(real, 'Start lost, old', 'lost-start-0002')).toEqual({ created: false, caseId: old.id });
+    expect(await running(old.id)).toBe(false);
 
     // Without a key nobody repeats it: the API processes' periodic repair starts it once it has waited long enough.
     await expect(open('Start lost, no key', losing(false, true))).rejects.toMatchObject({ code: 'dependency_unavailable' });
     const orphan = await h.t.db.case.findFirstOrThrow({ where: { title: 'Start lost, no key' } });
     const repair = (olderThanMs: number) => repairUnstartedCases({ db: h.t.db, temporal: real, taskQueue: h.taskQueue, olderThanMs });
     expect((await repair(60_000)).started).toEqual([]);
-    // A day later it is left alone: "no such workflow" may then mean one that ran, was stopped and was deleted.
-    const dayLater = new Date(Date.now() + 25 * 3600_000);
-    expect((await repairUnstartedCases({ db: h.t.db, temporal: real, taskQueue: h.taskQueue, olderThanMs: 0, now: dayLater })).started).toEqual([]);
-    expect((await repair(0)).started).toEqual([orphan.id]);
+    await age(orphan.id, 6 * 60_000);
+    expect((await repair(5 * 60_000)).started).toEqual([orphan.id]);
     await waitFor(async () => (await stateOf(orphan.id, IRO)).allowed.some((a) => a.stepId === 'iro_check'), { what: 'the repaired case running' });
     expect((await repair(0)).started).toEqual([]);
+    expect(await running(old.id)).toBe(false);
+
+    // A case the repair cannot start (its policy version gone) does not hide the ones after it.
+    for (const title of ['Unstartable', 'Startable']) await expect(open(title, losing(false, true))).rejects.toMatchObject({ code: 'dependency_unavailable' });
+    const [unstartable, startable] = await Promise.all(['Unstartable', 'Startable'].map((title) => h.t.db.case.findFirstOrThrow({ where: { title } })));
+    await h.t.db.case.update({ where: { id: unstartable!.id }, data: { policyVersion: 9999 } });
+    await age(unstartable!.id, 7 * 60_000);
+    await age(startable!.id, 6 * 60_000);
+    expect((await repairUnstartedCases({ db: h.t.db, temporal: real, taskQueue: h.taskQueue, pageSize: 1 })).started).toEqual([startable!.id]);
+    expect(await running(unstartable!.id)).toBe(false);
   });
 });
 
