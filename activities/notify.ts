@@ -4,7 +4,7 @@
 import type { Db } from '../lib/db/client.js';
 import type { Mailer } from './mailer.js';
 import type { ResolvedPerson } from './assignees.js';
-import { messagesFor, type Locale, locales } from '../web/i18n/index.js';
+import { inLocale, messagesFor, type Locale, locales } from '../web/i18n/index.js';
 import { localDate } from '../domain/time/calendar.js';
 
 export type NotifyKind = 'task' | 'reminder' | 'escalation' | 'sent_back' | 'outcome' | 'delegated' | 'withdrawn';
@@ -79,7 +79,8 @@ export async function sendNotifications(deps: NotifyDeps, n: NotifyInput): Promi
   // What a retried activity already sent.
   const alreadySent = new Set(c.sent);
   for (const r of recipients) {
-    const m = messagesFor(localeOf(r.email));
+    const locale = localeOf(r.email);
+    const m = messagesFor(locale);
     const step = n.stepName ?? m['email.stepFallback'];
     const idempotencyKey = keyOf(r);
     if (alreadySent.has(idempotencyKey)) {
@@ -104,6 +105,8 @@ export async function sendNotifications(deps: NotifyDeps, n: NotifyInput): Promi
       links.push({ label: m['email.link.sealed'], url: `${deps.publicUrl}/sealed/${encodeURIComponent(n.sealedId)}.pdf` });
       links.push({ label: m['email.link.verify'], url: `${deps.publicUrl}/verify/${encodeURIComponent(c.id)}` });
     }
+    // The pages the email leads to speak the recipient's language too (the sealed PDF has one language).
+    for (const l of links) if (!l.url.endsWith('.pdf')) l.url = inLocale(l.url, locale);
     const lines = [
       m['email.greeting'](r.name ?? r.email),
       '',

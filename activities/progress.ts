@@ -5,7 +5,7 @@
 import type { Db } from '../lib/db/client.js';
 import { countsAsSubmitted, reportsOfStrategy, signedOffStrategies } from '../lib/strategies.js';
 import type { ReportPoint } from '../domain/strategy/report-fields.js';
-import { messagesFor, locales, type Locale } from '../web/i18n/index.js';
+import { inLocale, messagesFor, locales, type Locale } from '../web/i18n/index.js';
 import type { Mailer } from './mailer.js';
 
 export interface ProgressReminderInput {
@@ -45,9 +45,9 @@ export async function progressReminder(
     const m = messagesFor(locale);
     const point = m[`email.progress.point.${args.point}`];
     const links = [
-      { label: m['email.progress.link.form'], url: `${deps.publicUrl}/strategies/${encodeURIComponent(strategy.id)}/reports/${args.point}/new` },
+      { label: m['email.progress.link.form'], url: inLocale(`${deps.publicUrl}/strategies/${encodeURIComponent(strategy.id)}/reports/${args.point}/new`, locale) },
       { label: m['email.progress.link.docs'], url: `${deps.publicUrl}/docs` },
-      { label: m['email.progress.link.strategies'], url: strategiesUrl },
+      { label: m['email.progress.link.strategies'], url: inLocale(strategiesUrl, locale) },
     ];
     const text = [
       m['email.greeting'](person.name),

@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../../lib/db/client.js';
 import type { Mailer } from '../../activities/mailer.js';
 import { stateQuery } from '../../workflows/approval/messages.js';
-import { messagesFor } from '../../web/i18n/index.js';
+import { inLocale, messagesFor } from '../../web/i18n/index.js';
 import { when } from '../../web/pages/format.js';
 import { auditLink, type RequestMeta } from './audit-link.js';
 import { linkActor } from './commands.js';
@@ -38,7 +38,8 @@ export async function renewLinks(o: RenewLinksOptions): Promise<{ sent: number }
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   const person = await loadPerson(o.db, email);
-  const m = messagesFor(person?.locale === 'km' ? 'km' : 'en');
+  const locale = person?.locale === 'km' ? 'km' : 'en';
+  const m = messagesFor(locale);
   let sent = 0;
   for (const group of groups.values()) {
     const latest = group[0]!;
@@ -64,7 +65,7 @@ export async function renewLinks(o: RenewLinksOptions): Promise<{ sent: number }
       where: { id: { in: group.map((g) => g.id) }, usedAt: null, revokedAt: null },
       data: { revokedAt: new Date(), revokedReason: 'replaced' },
     });
-    const url = linkUrl(o.publicUrl, issued.token);
+    const url = inLocale(linkUrl(o.publicUrl, issued.token), locale);
     await o.mailer.send({
       idempotencyKey: `link-renewal/${issued.id}`,
       caseId: caseRow.id,

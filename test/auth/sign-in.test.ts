@@ -94,6 +94,21 @@ describe('sign-in by email link', () => {
     expect(JSON.parse(r.body)).toMatchObject({ code: 'token_invalid', reason: 'unknown' });
   });
 
+  it("writes to a Khmer reader in Khmer, and the link opens the sign-in page in Khmer", async () => {
+    const email = 'rector@demo.rupp.edu.kh';
+    await h.t.db.person.update({ where: { email }, data: { locale: 'km' } });
+    try {
+      const url = await requestLink(h.url, email);
+      expect(new URL(url).searchParams.get('lang')).toBe('km');
+      const msg = (await h.t.db.outboxMessage.findMany({ where: { to: email, kind: 'sign_in' }, orderBy: { createdAt: 'desc' }, take: 1 }))[0]!;
+      expect(msg.text).toMatch(/[\u1780-\u17FF]/);
+      const page = await new Browser().get(onHarness(url) + new URL(url).search);
+      expect(page.body).toContain('<html lang="km">');
+    } finally {
+      await h.t.db.person.update({ where: { email }, data: { locale: 'en' } });
+    }
+  });
+
   it('needs the CSRF token of the form (403 otherwise)', async () => {
     const link = onHarness(await requestLink(h.url, IRO));
     const b = new Browser();

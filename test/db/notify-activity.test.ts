@@ -62,9 +62,12 @@ describe('notify activity', () => {
       expect(khmer.subject).toBe(km['email.subject.task']('MoU with Saarland University', 'Legal review'));
       expect(khmer.text).toContain(km['email.greeting']('ចាន់ សុខា'));
       expect(khmer.text).toContain('2026-02-17');
+      // Its link opens the page in Khmer too; the guest's has no language of its own.
+      expect(khmer.text).toContain('http://localhost:3000/cases/notify-1?lang=km');
       const english = byTo('partner@uni-saarland.de')!;
       expect(english.subject).toBe('Action needed: Legal review — MoU with Saarland University');
       expect(english.text).toContain('Dear Partner,');
+      expect(english.text).toMatch(/http:\/\/localhost:3000\/cases\/notify-1$/m);
     } finally {
       await smtp.close();
       await t.db.person.update({ where: { email: 'iro@demo.rupp.edu.kh' }, data: { locale: 'en' } });

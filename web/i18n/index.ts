@@ -18,6 +18,9 @@ export const isLocale = (x: unknown): x is Locale => typeof x === 'string' && (l
 /** Each language's name in itself, for the language switcher. */
 export const localeNames: Record<Locale, string> = { en: 'English', km: 'ខ្មែរ' };
 
+/** A page address in an email, for a reader of `locale`: the page speaks their language whatever their browser says. */
+export const inLocale = (url: string, locale: Locale): string => (locale === 'en' ? url : `${url}${url.includes('?') ? '&' : '?'}lang=${locale}`);
+
 /** The cookie that remembers a language chosen with ?lang= (not a secret: no __Host- prefix needed). */
 export const LANG_COOKIE = 'chain_lang';
 
