@@ -4,7 +4,7 @@
 import type { Db } from '../lib/db/client.js';
 import type { Mailer } from './mailer.js';
 import type { ResolvedPerson } from './assignees.js';
-import { inLocale, messagesFor, type Locale, locales } from '../web/i18n/index.js';
+import { asLocale, inLocale, messagesFor } from '../web/i18n/index.js';
 import { localDate } from '../domain/time/calendar.js';
 
 export type NotifyKind = 'task' | 'reminder' | 'escalation' | 'sent_back' | 'outcome' | 'delegated' | 'withdrawn';
@@ -72,10 +72,7 @@ export async function sendNotifications(deps: NotifyDeps, n: NotifyInput): Promi
   let sent = 0;
   let duplicates = 0;
   // Each recipient reads the email in their own locale (people without an account: English).
-  const localeOf = (email: string): Locale => {
-    const l = c.locales.find((p) => p.email.toLowerCase() === email.toLowerCase())?.locale;
-    return l && (locales as readonly string[]).includes(l) ? (l as Locale) : 'en';
-  };
+  const localeOf = (email: string) => asLocale(c.locales.find((p) => p.email.toLowerCase() === email.toLowerCase())?.locale);
   // What a retried activity already sent.
   const alreadySent = new Set(c.sent);
   for (const r of recipients) {

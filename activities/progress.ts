@@ -5,7 +5,7 @@
 import type { Db } from '../lib/db/client.js';
 import { countsAsSubmitted, reportsOfStrategy, signedOffStrategies } from '../lib/strategies.js';
 import type { ReportPoint } from '../domain/strategy/report-fields.js';
-import { inLocale, messagesFor, locales, type Locale } from '../web/i18n/index.js';
+import { asLocale, inLocale, messagesFor } from '../web/i18n/index.js';
 import type { Mailer } from './mailer.js';
 
 export interface ProgressReminderInput {
@@ -41,7 +41,7 @@ export async function progressReminder(
   const strategiesUrl = `${deps.publicUrl}/institutions/${encodeURIComponent(strategy.institution.code)}/strategies`;
   let sent = 0;
   for (const { person } of iro) {
-    const locale: Locale = (locales as readonly string[]).includes(person.locale) ? (person.locale as Locale) : 'en';
+    const locale = asLocale(person.locale);
     const m = messagesFor(locale);
     const point = m[`email.progress.point.${args.point}`];
     const links = [

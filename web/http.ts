@@ -26,9 +26,10 @@ export interface PageContext {
   m: Messages;
 }
 
-export const pageContext = (req: Request): PageContext => {
-  const locale = pickLocale({ query: req.query, chosen: parseCookies(req.get('cookie'))[LANG_COOKIE], identity: req.identity, acceptsLanguages: (...l) => req.acceptsLanguages(...l) });
-  return { locale, m: messagesFor(locale) };
+export const pageContext = (req: Request): PageContext & { chosen?: string } => {
+  const chosen = parseCookies(req.get('cookie'))[LANG_COOKIE];
+  const locale = pickLocale({ query: req.query, chosen, identity: req.identity, acceptsLanguages: (...l) => req.acceptsLanguages(...l) });
+  return { locale, m: messagesFor(locale), chosen };
 };
 
 /** True when the client asked for JSON (API clients) rather than a page. */
@@ -38,11 +39,11 @@ export function wantsJson(req: Request): boolean {
 }
 
 export function sendPage(req: Request, res: Response, status: number, title: string, body: SafeHtml, who?: string): void {
-  const { locale, m } = pageContext(req);
+  const { locale, m, chosen } = pageContext(req);
   setPageHeaders(res);
   // A language chosen with ?lang= holds for the next pages too (a year, this browser).
   const asked = (req.query as Record<string, unknown> | undefined)?.lang;
-  if (isLocale(asked) && parseCookies(req.get('cookie'))[LANG_COOKIE] !== asked) setCookie(res, LANG_COOKIE, asked, { secure: req.secure, maxAgeSeconds: 365 * 24 * 3600 });
+  if (isLocale(asked) && chosen !== asked) setCookie(res, LANG_COOKIE, asked, { secure: req.secure, maxAgeSeconds: 365 * 24 * 3600 });
   res.status(status).type('text/html; charset=utf-8').send(layout({ m, locale, title, body, who, languages: languageLinks(req, locale) }));
 }
 

@@ -135,18 +135,6 @@ const fontkitForPdfLib = {
   },
 };
 
-/** A font file in fontkit for glyph objects and metrics, parsed once per process. */
-const glyphSources = new Map<string, fontkit.Font>();
-function glyphSourceOf(file: FontFile): fontkit.Font {
-  let f = glyphSources.get(file.module);
-  if (!f) {
-    const b = bytesOf(file);
-    f = fontkit.create(Buffer.from(b.buffer, b.byteOffset, b.byteLength)) as fontkit.Font;
-    glyphSources.set(file.module, f);
-  }
-  return f;
-}
-
 /** A face whose Khmer runs are set in the Khmer font; lines without Khmer go straight to the Latin face. */
 function mixedFace(latin: TextFace, khmer: KhmerFace): TextFace {
   const faceOf = (khmerRun: boolean) => (khmerRun ? khmer : latin);
@@ -184,8 +172,10 @@ export async function embedFaces(doc: PDFDocument, options: EmbedOptions = {}): 
     (Object.keys(FONT_FILES) as FaceName[]).map(async (name) => {
       const latin = pdfLibFace(name, await embed(FONT_FILES[name]));
       if (!options.khmer) return [name, latin] as const;
-      const file = KHMER_FONT_FILES[name];
-      const khmer = new KhmerFace(bytesOf(file), glyphSourceOf(file), await embed(file));
+      const bytes = bytesOf(KHMER_FONT_FILES[name]);
+      const font = await embed(KHMER_FONT_FILES[name]);
+      // Glyph objects and metrics from the font pdf-lib just parsed (once per process, see fontkitForPdfLib).
+      const khmer = new KhmerFace(bytes, fontkitForPdfLib.create(bytes), font);
       return [name, mixedFace(latin, khmer)] as const;
     }),
   );

@@ -11,7 +11,7 @@ import type { Mailer } from '../../activities/mailer.js';
 import { AppError, isAppError } from '../../lib/errors.js';
 import { html } from '../../web/html.js';
 import { csrfError, page, pageContext, sendError, sendPage, setPageHeaders, wantsJson } from '../../web/http.js';
-import { inLocale, messagesFor } from '../../web/i18n/index.js';
+import { asLocale, inLocale, messagesFor } from '../../web/i18n/index.js';
 import { auditLink, requestMeta } from '../links/audit-link.js';
 import { csrfValid, issueCsrf } from '../links/csrf.js';
 import { findLink, rejectUnusable } from '../links/find-link.js';
@@ -43,7 +43,7 @@ export async function requestSignIn(o: { deps: AppDeps; mailer: Mailer; email: s
     return false;
   }
   const issued = await issueLinkToken(o.deps.db, { purpose: 'signin', email: person.email, expiresAt: new Date(Date.now() + SIGN_IN_MINUTES * 60_000) });
-  const locale = person.locale === 'km' ? 'km' : 'en';
+  const locale = asLocale(person.locale);
   const url = inLocale(`${o.deps.publicUrl.replace(/\/$/, '')}/sign-in/${issued.token}${o.next ? `?next=${encodeURIComponent(o.next)}` : ''}`, locale);
   const m = messagesFor(locale);
   await o.mailer.send({

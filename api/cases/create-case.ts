@@ -13,8 +13,8 @@ import { sha256Hex } from '../../lib/crypto.js';
 import { approvalWorkflow } from '../../workflows/approval/workflow.js';
 import { APPROVAL_ENGINE_VERSION, type ApprovalInput } from '../../workflows/approval/messages.js';
 import { CALENDAR_REVISION } from '../../domain/time/holidays.js';
-import { findPolicyInForce } from '../policies/find-policy.js';
-import { parsePolicy, type Policy } from '../../domain/routing/policy.js';
+import { findPolicyInForce, findPolicyVersion } from '../policies/find-policy.js';
+import type { Policy } from '../../domain/routing/policy.js';
 import type { CaseType } from '../../domain/case-types.js';
 import { TITLE_MAX, type createCaseBody } from './schemas.js';
 import { decodePdf } from './documents.js';
@@ -176,15 +176,14 @@ export async function startIfMissing(opts: Pick<CreateCaseOptions, 'db' | 'tempo
   const exists = await workflowExists(opts.temporal, caseId);
   if (exists) return false;
   if (exists === undefined) throw mayHaveStarted();
-  const policyRow = await opts.db.policy.findUnique({ where: { key_version: { key: row.policyKey!, version: row.policyVersion! } } });
-  const parsed = policyRow ? parsePolicy(policyRow.definition) : undefined;
-  if (!parsed?.ok || !row.documents[0]) throw new AppError('internal', 'The stored case cannot be started: its policy version or first document is missing.', { internal: caseId });
+  const policy = row.policyKey && row.policyVersion !== null ? await findPolicyVersion(opts.db, row.policyKey, row.policyVersion) : null;
+  if (!policy || !row.documents[0]) throw new AppError('internal', 'The stored case cannot be started: its policy version or first document is missing.', { internal: caseId });
   const input = approvalInput({
     caseId,
     type: row.type,
     institution: row.institution.code,
     title: row.title,
-    policy: parsed.policy as Policy,
+    policy: policy.definition,
     fields: row.fields as Record<string, unknown>,
     identity: opts.identity,
     sha256: row.documents[0].sha256,

@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../../lib/db/client.js';
 import type { Mailer } from '../../activities/mailer.js';
 import { stateQuery } from '../../workflows/approval/messages.js';
-import { inLocale, messagesFor } from '../../web/i18n/index.js';
+import { asLocale, inLocale, messagesFor } from '../../web/i18n/index.js';
 import { when } from '../../web/pages/format.js';
 import { auditLink, type RequestMeta } from './audit-link.js';
 import { linkActor } from './commands.js';
@@ -38,7 +38,7 @@ export async function renewLinks(o: RenewLinksOptions): Promise<{ sent: number }
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   const person = await loadPerson(o.db, email);
-  const locale = person?.locale === 'km' ? 'km' : 'en';
+  const locale = asLocale(person?.locale);
   const m = messagesFor(locale);
   let sent = 0;
   for (const group of groups.values()) {

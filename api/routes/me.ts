@@ -10,7 +10,7 @@ import { route } from '../http/routes.js';
 import { requireIdentity } from '../auth/authenticate.js';
 import { pageContext, sendPage, page } from '../../web/http.js';
 import { readForm } from '../../web/form.js';
-import { locales } from '../../web/i18n/index.js';
+import { asLocale, locales } from '../../web/i18n/index.js';
 import { AppError } from '../../lib/errors.js';
 import { mePage, type TaskItem } from '../../web/pages/staff.js';
 
@@ -95,7 +95,7 @@ const meOf = (id: Identity, csrfToken?: string) => ({
   name: id.name,
   via: id.via,
   roles: id.roles,
-  locale: id.locale === 'km' ? ('km' as const) : ('en' as const),
+  locale: asLocale(id.locale),
   ...(csrfToken ? { csrfToken } : {}),
 });
 

@@ -14,6 +14,8 @@ const catalogues: Record<Locale, Messages> = {
 export const messagesFor = (locale: Locale): Messages => catalogues[locale];
 
 export const isLocale = (x: unknown): x is Locale => typeof x === 'string' && (locales as readonly string[]).includes(x);
+/** A stored or asked-for language as a locale: English unless it is one we speak. */
+export const asLocale = (x: unknown): Locale => (isLocale(x) ? x : 'en');
 
 /** Each language's name in itself, for the language switcher. */
 export const localeNames: Record<Locale, string> = { en: 'English', km: 'ខ្មែរ' };
@@ -36,7 +38,7 @@ export function pickLocale(req: {
   if (isLocale(req.chosen)) return req.chosen;
   if (isLocale(req.identity?.locale)) return req.identity.locale;
   const accepted = req.acceptsLanguages(...locales);
-  return accepted && (locales as readonly string[]).includes(accepted) ? (accepted as Locale) : 'en';
+  return asLocale(accepted);
 }
 
 export { en, type Messages };
