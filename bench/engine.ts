@@ -43,6 +43,8 @@ const args = parseArgs(process.argv.slice(2));
 const logLevel = process.env.BENCH_LOG_LEVEL ?? 'silent';
 process.env.LOG_LEVEL = logLevel;
 const say = (line: string) => console.log(line);
+// The thread settings of the engine's process are taken from the environment, as `npm start` does (README).
+const threadEnv = parseEnv(embeddedEnv.pick({ WORKER_ACTIVITY_THREAD: true, WORKER_ACTIVITY_NICE: true, PGLITE_NICE: true }));
 
 let tmp: string | undefined;
 let devServer: DevServer | undefined;
@@ -104,7 +106,7 @@ try {
     (async () => startTemporalDevServer({ cli, dbFile: sqliteFile, port: await freePort(), uiPort: await freePort(), namespace: NAMESPACE }))(),
     (async () => {
       if (args.databaseUrl) return args.databaseUrl;
-      pg = await startSerialPglite();
+      pg = await startSerialPglite({ nice: threadEnv.PGLITE_NICE });
       return pg.url;
     })(),
     bundleWorkflowCode({ workflowsPath, logger: quietBundler }),
@@ -132,6 +134,7 @@ try {
     TEMPORAL_TASK_QUEUE: `bench-engine-${runId}`,
     WORKER_MAX_ACTIVITIES: String(MAX_ACTIVITIES),
   });
+  Object.assign(env, threadEnv);
   runtime = await startRuntime({
     env,
     databaseUrl,

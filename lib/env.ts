@@ -53,6 +53,13 @@ export const apiEnv = commonEnv.extend({
 export const workerEnv = commonEnv.extend({
   /** Maximum activities one worker runs at once. */
   WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).default(50),
+  /**
+   * Run the activities on a thread of their own (true), or on the worker's event loop (false). On the thread they
+   * have their own database pool (up to the process's pool size again) and seal inline.
+   */
+  WORKER_ACTIVITY_THREAD: bool.default(true),
+  /** How much lower the activity thread's CPU priority is (Linux nice value, 0–19; 0: the same as the process). */
+  WORKER_ACTIVITY_NICE: z.coerce.number().int().min(0).max(19).default(10),
 });
 
 export const embeddedEnv = apiEnv.merge(workerEnv).extend({
@@ -62,6 +69,8 @@ export const embeddedEnv = apiEnv.merge(workerEnv).extend({
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   /** Port of the embedded PGlite socket (embedded mode; 0 picks a free one). */
   PGLITE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** How much lower the embedded database thread's CPU priority is (Linux nice value, 0–19; 0: the same). */
+  PGLITE_NICE: z.coerce.number().int().min(0).max(19).default(10),
 });
 
 export type CommonEnv = z.infer<typeof commonEnv>;

@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { Runtime as TemporalRuntime, makeTelemetryFilterString, type Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities } from '../activities/index.js';
+import { createActivities, type Activities } from '../activities/index.js';
+import { startActivityThread, type ActivityThread } from '../activities/thread/index.js';
 import { createMailer, type Mailer } from '../activities/mailer.js';
 import { repairUnstartedCases, REPAIR_EVERY_MS } from '../api/cases/repair-unstarted.js';
 import { createApp } from '../api/app.js';
@@ -31,7 +32,15 @@ export async function readSealerSource(env: CommonEnv): Promise<SealerSource> {
 }
 
 export interface RuntimeOptions {
-  env: CommonEnv & { PORT?: number; HOST?: string; WORKER_MAX_ACTIVITIES?: number; COOKIE_SECURE?: boolean; API_KEY_CACHE_SECONDS?: number };
+  env: CommonEnv & {
+    PORT?: number;
+    HOST?: string;
+    WORKER_MAX_ACTIVITIES?: number;
+    WORKER_ACTIVITY_THREAD?: boolean;
+    WORKER_ACTIVITY_NICE?: number;
+    COOKIE_SECURE?: boolean;
+    API_KEY_CACHE_SECONDS?: number;
+  };
   databaseUrl: string;
   temporalAddress: string;
   logger: Logger;
@@ -97,28 +106,46 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let server: Server | undefined;
   let url: string | undefined;
   const repairTimers: NodeJS.Timeout[] = [];
+  let activityThread: ActivityThread | undefined;
 
   const publicUrlRef = { get: () => publicUrl };
   const sealerSource = await readSealerSource(env);
   const sealer = createSealer(sealerSource);
-  // The worker renders and seals decisions on a thread of its own (the .p12 parsed once there too).
-  const sealThread: SealThread | undefined = opts.worker ? startSealThread(sealerSource) : undefined;
+  let sealThread: SealThread | undefined;
   if (opts.worker) {
     await ensureSearchAttributes(client, env.TEMPORAL_NAMESPACE, logger).catch((err) =>
       logger.warn({ err: String(err) }, 'could not register search attributes; register them on the cluster (see README)'),
     );
     const connection = await connectWorkerConnection(env, opts.temporalAddress);
-    const activities = createActivities({
-      db,
-      mailer,
-      sealer,
-      sealThread,
-      get publicUrl() {
-        return publicUrlRef.get();
-      },
-      logger,
-      ...createLinkHooks({ db, publicUrl: () => publicUrlRef.get() }),
-    });
+    let activities: Activities;
+    if (env.WORKER_ACTIVITY_THREAD ?? true) {
+      // Activities on their own thread at a lower priority (activities/thread): people's requests first.
+      activityThread = startActivityThread({
+        databaseUrl: opts.databaseUrl,
+        dbPoolSize: opts.dbPoolSize,
+        smtpUrl: env.SMTP_URL,
+        mailFrom: env.MAIL_FROM,
+        publicUrl,
+        sealer: sealerSource,
+        logLevel: logger.level,
+        nice: env.WORKER_ACTIVITY_NICE ?? 10,
+      });
+      activities = activityThread.activities;
+    } else {
+      // On the event loop, with decisions rendered and sealed on a thread of their own (the .p12 parsed once there too).
+      sealThread = startSealThread(sealerSource);
+      activities = createActivities({
+        db,
+        mailer,
+        sealer,
+        sealThread,
+        get publicUrl() {
+          return publicUrlRef.get();
+        },
+        logger,
+        ...createLinkHooks({ db, publicUrl: () => publicUrlRef.get() }),
+      });
+    }
     worker = await createChainWorker({
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
@@ -157,7 +184,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     repairTimers.push(setTimeout(repair, 60_000).unref(), setInterval(repair, REPAIR_EVERY_MS).unref());
     const addr = server.address() as AddressInfo;
     url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
-    if (!env.PUBLIC_URL) publicUrl = `http://localhost:${addr.port}`;
+    if (!env.PUBLIC_URL) {
+      publicUrl = `http://localhost:${addr.port}`;
+      activityThread?.setPublicUrl(publicUrl);
+    }
   }
 
   return {
@@ -178,6 +208,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       await workerRun?.catch((err) => logger.error({ err }, 'worker stopped with an error'));
       mailer.close();
       await sealThread?.close();
+      await activityThread?.close();
       await client.connection.close().catch(() => undefined);
       await db.$disconnect();
     },

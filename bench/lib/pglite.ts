@@ -1,6 +1,6 @@
 // The bench's embedded database is the engine's own (lib/db/pglite-server.ts, serialised per exchange, on its own
-// thread as in the embedded mode).
+// thread at the embedded mode's lower priority, PGLITE_NICE).
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/embedded.js';
 
 export type SerialPglite = EmbeddedPostgres;
-export const startSerialPglite = (): Promise<SerialPglite> => startEmbeddedPostgres();
+export const startSerialPglite = (opts: { nice?: number } = {}): Promise<SerialPglite> => startEmbeddedPostgres(opts);

@@ -13,6 +13,12 @@ export interface EmbeddedPostgresOptions {
   dataDir?: string;
   /** 0 picks a free port. */
   port?: number;
+  /**
+   * Lowers the database thread's CPU priority by this much (Linux; 0: none). The engine's own processes pass
+   * PGLITE_NICE, so that on a busy machine the database's work for activities yields to the API and the workflow
+   * tasks; scripts and tests leave it.
+   */
+  nice?: number;
 }
 
 export async function freePort(): Promise<number> {
@@ -30,5 +36,5 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
   const port = opts.port || (await freePort());
   // Any number of connections; each exchange (and each open transaction) has PGlite to itself: keep them short.
   // PGlite runs on its own thread, off the event loop of the API and the worker.
-  return startPgliteThread({ dataDir: opts.dataDir, port });
+  return startPgliteThread({ dataDir: opts.dataDir, port, nice: opts.nice });
 }

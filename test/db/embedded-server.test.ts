@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/embedded.js';
+import { threadNiceValues } from '../support/threads.js';
 
 let server: EmbeddedPostgres;
 const clients: pg.Client[] = [];
@@ -81,5 +82,22 @@ describe('embedded PostgreSQL (PGlite behind a socket)', () => {
     const r = await c.query("SELECT g AS n, repeat('x', 500) AS pad FROM generate_series(1, 5000) g");
     expect(r.rows).toHaveLength(5000);
     expect(r.rows[4999]).toEqual({ n: 5000, pad: 'x'.repeat(500) });
+  });
+
+  it.runIf(process.platform === 'linux')('runs at a lower CPU priority when asked (PGLITE_NICE), and answers as before', async () => {
+    const main = threadNiceValues()[0]!;
+    const before = threadNiceValues().filter((n) => n === main + 7).length;
+    const lowered = await startEmbeddedPostgres({ nice: 7 });
+    try {
+      const c = new pg.Client({ connectionString: lowered.url });
+      await c.connect();
+      expect((await c.query('SELECT 6 * 7 AS n')).rows).toEqual([{ n: 42 }]);
+      await c.end();
+      // The database thread (and any helper thread it started after lowering itself); the main thread is as it was.
+      expect(threadNiceValues().filter((n) => n === main + 7).length).toBeGreaterThan(before);
+      expect(threadNiceValues()[0]).toBe(main);
+    } finally {
+      await lowered.close();
+    }
   });
 });

@@ -1,0 +1,117 @@
+// The activities on a thread of their own, at a lower CPU priority than the rest of the process. The Temporal
+// worker stays on the main event loop (it must: its native connection lives there) and hands each activity to
+// this thread; the thread runs it with its own database pool, mailer and sealer. The main thread is then left
+// with what people wait on — the API's requests and the workflow tasks that answer their decisions — while
+// projections, audit rows, emails and sealing take whatever CPU is left over. The results are the same: the
+// activities are the same functions (activities/index.ts), only their event loop differs.
+import { Worker } from 'node:worker_threads';
+import type { Activities } from '../index.js';
+import type { ActivityThreadConfig } from './config.js';
+
+export type { ActivityThreadConfig } from './config.js';
+
+const entry = new URL('./thread.mjs', import.meta.url);
+
+/** Every activity by name; a new activity that is missing here fails to compile. */
+const NAMES = ['resolveAssignees', 'notify', 'project', 'audit', 'record', 'sealDecision', 'revokeLinks', 'progressReminder'] as const;
+type Missing = Exclude<keyof Activities, (typeof NAMES)[number]>;
+const allNamed: Missing extends never ? true : Missing = true;
+void allNamed;
+
+type WireError = { name: string; message: string; code?: string; stack?: string };
+type Reply = { id: number; result?: unknown; error?: WireError };
+
+function revive(e: WireError): Error {
+  const err = new Error(e.message) as Error & { code?: string };
+  err.name = e.name;
+  if (e.code !== undefined) err.code = e.code;
+  if (e.stack) err.stack = e.stack;
+  return err;
+}
+
+export interface ActivityThread {
+  activities: Activities;
+  /** Whether the thread could lower its priority (Linux); known once it answered. */
+  niced(): boolean | undefined;
+  setPublicUrl(url: string): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the thread now and again after it died (the activity in flight fails and Temporal retries it; every
+ * activity is idempotent). Calls made before it is ready wait in its message queue.
+ */
+export function startActivityThread(config: ActivityThreadConfig): ActivityThread {
+  let worker: Worker | undefined;
+  let nextId = 1;
+  let closed = false;
+  let niced: boolean | undefined;
+  let publicUrl = config.publicUrl;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const failAll = (err: Error) => {
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+
+  const spawn = (): Worker => {
+    const w = new Worker(entry, { workerData: { ...config, publicUrl } });
+    w.unref();
+    w.on('message', (m: Reply | { ready: true; niced: boolean } | { fatal: true; error: WireError } | { closed: true }) => {
+      if ('ready' in m) niced = m.niced;
+      else if ('fatal' in m) failAll(revive(m.error));
+      else if ('id' in m) {
+        const p = pending.get(m.id);
+        if (!p) return;
+        pending.delete(m.id);
+        if (m.error) p.reject(revive(m.error));
+        else p.resolve(m.result);
+      }
+    });
+    w.on('error', (err) => {
+      if (worker === w) worker = undefined;
+      failAll(err);
+    });
+    w.on('exit', (code) => {
+      if (worker === w) worker = undefined;
+      failAll(new Error(`activity thread exited (${code})`));
+    });
+    return w;
+  };
+  worker = spawn();
+
+  const call = (name: string, args: unknown[]) => {
+    if (closed) return Promise.reject(new Error('activity thread closed'));
+    worker ??= spawn();
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker!.postMessage({ id, name, args });
+    });
+  };
+  const activities = Object.fromEntries(NAMES.map((name) => [name, (...args: unknown[]) => call(name, args)])) as unknown as Activities;
+
+  return {
+    activities,
+    niced: () => niced,
+    setPublicUrl(url) {
+      publicUrl = url;
+      worker?.postMessage({ publicUrl: url });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      const w = worker;
+      worker = undefined;
+      if (w) {
+        const done = new Promise<void>((resolve) => {
+          w.on('message', (m: { closed?: boolean }) => m.closed && resolve());
+          w.once('exit', () => resolve());
+        });
+        w.postMessage({ close: true });
+        await Promise.race([done, new Promise((r) => setTimeout(r, 5_000).unref())]);
+        await w.terminate();
+      }
+      failAll(new Error('activity thread closed'));
+    },
+  };
+}
