@@ -130,13 +130,13 @@ export async function loadCaseForCommand(db: Db, identity: Identity, caseId: str
  * only accepts an actor who may act on the case, and such an actor may read it, so the case row is read only when
  * the command fails — then an outsider learns no more than "no such case" (404), and others get the rejection.
  */
-export async function runCaseCommand(
+export async function runCaseCommand<R extends CommandResult>(
   db: Db,
   identity: Identity,
   caseId: string,
   temporal: Client,
-  send: (workflowId: string) => Promise<CommandResult>,
-): Promise<CommandResult> {
+  send: (workflowId: string) => Promise<R>,
+): Promise<R> {
   try {
     // A case's workflow id is its id (create-case.ts); a row saying otherwise is retried below.
     return await send(caseId);

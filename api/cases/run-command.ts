@@ -10,7 +10,7 @@ import { AppError, type AppErrorCode } from '../../lib/errors.js';
 import type { Identity } from '../../lib/identity.js';
 import { canonicalJson } from '../../lib/canonical-json.js';
 import { sha256Hex } from '../../lib/crypto.js';
-import { commandUpdate, type CommandResult, type EngineCommand } from '../../workflows/approval/messages.js';
+import { commandUpdate, stateQuery, type CaseView, type CommandResult, type EngineCommand } from '../../workflows/approval/messages.js';
 import { toViewer } from './viewer.js';
 
 const engineCodes: Record<string, AppErrorCode> = {
@@ -44,6 +44,19 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
     });
   } catch (err) {
     throw mapUpdateError(err);
+  }
+}
+
+/**
+ * The result of a command with the case's state as the caller now sees it (a Query after the Update: it sees the
+ * command applied), so a client needs no second request to show what its decision changed. Without `state` when
+ * the workflow could not be asked (the command itself stands: it is recorded).
+ */
+export async function withState(temporal: Client, workflowId: string, identity: Identity, result: CommandResult): Promise<CommandResult & { state?: CaseView }> {
+  try {
+    return { ...result, state: await temporal.workflow.getHandle(workflowId).query(stateQuery, toViewer(identity)) };
+  } catch {
+    return result;
   }
 }
 

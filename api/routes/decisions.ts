@@ -8,7 +8,7 @@ import { caseIdParams } from '../cases/schemas.js';
 import { decisionBody, delegateBody, reassignBody, resubmitBody, withdrawBody } from '../cases/command-schemas.js';
 import { loadCaseForCommand, runCaseCommand } from '../cases/get-case.js';
 import type { EngineCommand } from '../../workflows/approval/messages.js';
-import { runCommand } from '../cases/run-command.js';
+import { runCommand, withState } from '../cases/run-command.js';
 import { resubmitCase } from '../cases/resubmit-case.js';
 import { toCommand } from '../cases/to-command.js';
 
@@ -27,15 +27,15 @@ export function decisionRoutes(deps: AppDeps): Router {
   const r = Router();
 
   const spec = <B extends import('zod').ZodType>(path: string, summary: string, body: B) =>
-    ({ method: 'post', path, summary, tag: 'decisions', params: caseIdParams, body, idempotent: true, responses: { 200: { description: 'the result of the operation' }, ...errors } }) as const;
+    ({ method: 'post', path, summary, tag: 'decisions', params: caseIdParams, body, idempotent: true, responses: { 200: { description: "the result of the operation, and the case's state as the caller now sees it (`state`, as in GET /cases/{id}; absent when the workflow could not be asked)" }, ...errors } }) as const;
 
   /** A command for the workflow alone: no case read unless it is refused (see runCaseCommand). */
   const command = <B extends import('zod').ZodType<{ requestId?: string }>>(path: string, summary: string, body: B, toEngine: (body: import('zod').infer<B>) => EngineCommand) =>
     route(r, spec(path, summary, body), async ({ params, body: b, idempotencyKey }, req) => {
       const identity = requireIdentity(req);
       const cmd = toEngine(b);
-      return runCaseCommand(deps.db, identity, params.id, deps.temporal, (workflowId) =>
-        runCommand({ temporal: deps.temporal, workflowId, identity, command: cmd, requestId: requestIdOf(b, idempotencyKey) }),
+      return runCaseCommand(deps.db, identity, params.id, deps.temporal, async (workflowId) =>
+        withState(deps.temporal, workflowId, identity, await runCommand({ temporal: deps.temporal, workflowId, identity, command: cmd, requestId: requestIdOf(b, idempotencyKey) })),
       );
     });
 

@@ -180,11 +180,16 @@ export function engineDriver(opts: { url: string; client: Client; setup: EngineS
         if (o.settle) await settle(id);
         timing.openWaitMs.push(performance.now() - tw);
         const t = performance.now();
-        await call('POST', `/cases/${id}/decisions`, key, { action: 'approve', stepId: step.stepId, documentSha256: sha });
+        const answer = await call('POST', `/cases/${id}/decisions`, key, { action: 'approve', stepId: step.stepId, documentSha256: sha });
         timing.postMs.push(performance.now() - t);
-        // Confirm as the next decider: the same read shows whether their step is open yet.
-        const readerKey = setup.stepKeys[s + 1] ?? key;
-        last = await pollUntil(() => call('GET', `/cases/${id}`, readerKey), (c) => stepStatus(c, step.stepId) === 'approved', { everyMs: pollMs, what: `${id}: ${step.stepId} approved` });
+        if (stepStatus(answer, step.stepId) === 'approved') {
+          // The answer carries the decider's new state: readable now. The next decider reads their own.
+          last = undefined;
+        } else {
+          // Confirm as the next decider: the same read shows whether their step is open yet.
+          const readerKey = setup.stepKeys[s + 1] ?? key;
+          last = await pollUntil(() => call('GET', `/cases/${id}`, readerKey), (c) => stepStatus(c, step.stepId) === 'approved', { everyMs: pollMs, what: `${id}: ${step.stepId} approved` });
+        }
         timing.roundTripMs.push(performance.now() - t);
       }
       const result = (await client.workflow.getHandle(id).result()) as { outcome?: string };

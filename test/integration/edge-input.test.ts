@@ -72,11 +72,16 @@ describe('idempotency keys', () => {
     const iro = { action: 'approve', stepId: 'iro_check', documentSha256: c.sha, comment: 'Complete.' };
     const first = await decide(c.id, IRO, iro, K);
     expect(first.status).toBe(200);
-    const firstResult = await first.json();
+    const { state: firstState, ...firstResult } = (await first.json()) as { state: State };
+    // The answer carries the state the decider now sees: their step approved, nothing left for them to do.
+    expect(stepStatus(firstState, 'iro_check')).toBe('approved');
+    expect(firstState.allowed.filter((a) => a.stepId === 'iro_check')).toEqual([]);
     // A true repeat (same person, key and command) answers the first result and records nothing more.
     const repeat = await decide(c.id, IRO, iro, K);
     expect(repeat.status).toBe(200);
-    expect(await repeat.json()).toEqual(firstResult);
+    const { state: repeatState, ...repeatResult } = (await repeat.json()) as { state: State };
+    expect(repeatResult).toEqual(firstResult);
+    expect(repeatState.history.filter((e) => e.type === 'approved')).toHaveLength(1);
 
     await waitFor(async () => (await stateOf(c.id, RECTOR)).allowed.some((a) => a.stepId === 'leadership_endorsement'), { what: 'leadership step' });
     // The same key from another person is their own request (the body's requestId is the same key).
