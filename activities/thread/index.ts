@@ -47,10 +47,14 @@ export function startActivityThread(config: ActivityThreadConfig): ActivityThrea
   let closed = false;
   let niced: boolean | undefined;
   let publicUrl = config.publicUrl;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  const failAll = (err: Error) => {
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
+  const pending = new Map<number, { thread: Worker; resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  /** Fails the calls sent to `thread` (all calls when absent); a replacement's calls are its own. */
+  const failAll = (err: Error, thread?: Worker) => {
+    for (const [id, p] of pending) {
+      if (thread && p.thread !== thread) continue;
+      pending.delete(id);
+      p.reject(err);
+    }
   };
 
   const spawn = (): Worker => {
@@ -58,7 +62,7 @@ export function startActivityThread(config: ActivityThreadConfig): ActivityThrea
     w.unref();
     w.on('message', (m: Reply | { ready: true; niced: boolean } | { fatal: true; error: WireError } | { closed: true }) => {
       if ('ready' in m) niced = m.niced;
-      else if ('fatal' in m) failAll(revive(m.error));
+      else if ('fatal' in m) failAll(revive(m.error), w);
       else if ('id' in m) {
         const p = pending.get(m.id);
         if (!p) return;
@@ -69,11 +73,11 @@ export function startActivityThread(config: ActivityThreadConfig): ActivityThrea
     });
     w.on('error', (err) => {
       if (worker === w) worker = undefined;
-      failAll(err);
+      failAll(err, w);
     });
     w.on('exit', (code) => {
       if (worker === w) worker = undefined;
-      failAll(new Error(`activity thread exited (${code})`));
+      failAll(new Error(`activity thread exited (${code})`), w);
     });
     return w;
   };
@@ -81,11 +85,11 @@ export function startActivityThread(config: ActivityThreadConfig): ActivityThrea
 
   const call = (name: string, args: unknown[]) => {
     if (closed) return Promise.reject(new Error('activity thread closed'));
-    worker ??= spawn();
+    const thread = (worker ??= spawn());
     const id = nextId++;
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      worker!.postMessage({ id, name, args });
+      pending.set(id, { thread, resolve, reject });
+      thread.postMessage({ id, name, args });
     });
   };
   const activities = Object.fromEntries(NAMES.map((name) => [name, (...args: unknown[]) => call(name, args)])) as unknown as Activities;

@@ -26,12 +26,14 @@ const errors = {
 export function decisionRoutes(deps: AppDeps): Router {
   const r = Router();
 
-  const spec = <B extends import('zod').ZodType>(path: string, summary: string, body: B) =>
-    ({ method: 'post', path, summary, tag: 'decisions', params: caseIdParams, body, idempotent: true, responses: { 200: { description: "the result of the operation, and the case's state as the caller now sees it (`state`, as in GET /cases/{id}; absent when the workflow could not be asked)" }, ...errors } }) as const;
+  const spec = <B extends import('zod').ZodType>(path: string, summary: string, body: B, ok = 'the result of the operation') =>
+    ({ method: 'post', path, summary, tag: 'decisions', params: caseIdParams, body, idempotent: true, responses: { 200: { description: ok }, ...errors } }) as const;
+  const withStateSpec = <B extends import('zod').ZodType>(path: string, summary: string, body: B) =>
+    spec(path, summary, body, "the result of the operation (a repeat: the first result), and the case's state as the caller sees it now (`state`, as in GET /cases/{id}; absent when the workflow could not be asked)");
 
   /** A command for the workflow alone: no case read unless it is refused (see runCaseCommand). */
   const command = <B extends import('zod').ZodType<{ requestId?: string }>>(path: string, summary: string, body: B, toEngine: (body: import('zod').infer<B>) => EngineCommand) =>
-    route(r, spec(path, summary, body), async ({ params, body: b, idempotencyKey }, req) => {
+    route(r, withStateSpec(path, summary, body), async ({ params, body: b, idempotencyKey }, req) => {
       const identity = requireIdentity(req);
       const cmd = toEngine(b);
       return runCaseCommand(deps.db, identity, params.id, deps.temporal, async (workflowId) =>
