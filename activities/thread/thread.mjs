@@ -1,4 +1,5 @@
-// The body of the activity thread (activities/thread/index.ts). Lowers its own CPU priority first, then answers { id, name, args } with { id, result } or { id, error }.
+// The body of the activity thread (activities/thread/index.ts). Lowers its own CPU priority first, then answers
+// { id, name, args } with { id, result } or { id, error }.
 // Plain JavaScript so that any Node can start it; the activities themselves are TypeScript, loaded through tsx.
 import { parentPort, workerData } from 'node:worker_threads';
 import { tsImport } from 'tsx/esm/api';

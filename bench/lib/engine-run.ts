@@ -91,7 +91,7 @@ interface CaseBody {
 export interface CaseTiming {
   id: string;
   createMs: number;
-  /** Per decision: POST sent → GET shows the step approved. */
+  /** Per decision: POST sent → a read shows the step approved (the POST's own answer, or a GET when it has no state). */
   roundTripMs: number[];
   /** Per decision: POST sent → POST answered (Update completed). */
   postMs: number[];
