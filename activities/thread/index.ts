@@ -41,7 +41,11 @@ export interface ActivityThread {
  * Starts the thread now and again after it died (the activity in flight fails and Temporal retries it; every
  * activity is idempotent). Calls made before it is ready wait in its message queue.
  */
-export function startActivityThread(config: ActivityThreadConfig): ActivityThread {
+export function startActivityThread(
+  config: ActivityThreadConfig,
+  /** The thread's body (tests give one that dies); activities/thread/thread.mjs otherwise. */
+  body: URL = entry,
+): ActivityThread {
   let worker: Worker | undefined;
   let nextId = 1;
   let closed = false;
@@ -58,7 +62,7 @@ export function startActivityThread(config: ActivityThreadConfig): ActivityThrea
   };
 
   const spawn = (): Worker => {
-    const w = new Worker(entry, { workerData: { ...config, publicUrl } });
+    const w = new Worker(body, { workerData: { ...config, publicUrl } });
     w.unref();
     w.on('message', (m: Reply | { ready: true; niced: boolean } | { fatal: true; error: WireError } | { closed: true }) => {
       if ('ready' in m) niced = m.niced;

@@ -102,4 +102,20 @@ describe('activity thread', () => {
     await other.close();
     await expect(other.activities.revokeLinks({ caseId: 'thread-1', stepId: 'legal' })).rejects.toThrow('activity thread closed');
   });
+
+  it('fails only the calls of a thread that died, and runs the next call on a new thread', async () => {
+    const dying = startActivityThread({ databaseUrl: t.url, mailFrom: FROM, publicUrl: 'http://localhost:3000', sealer, logLevel: 'silent', nice: 0 }, new URL('../support/dying-activity-thread.mjs', import.meta.url));
+    try {
+      const lost = dying.activities.record({ audit: [], projection: { caseId: 'thread-1', seq: 1, status: 'in_progress', currentStage: null, dueAt: null, openAssignees: [], participants: [], summary: {} } } as never);
+      // Temporal retries this one: the thread's error comes back as the activity's failure.
+      await expect(lost).rejects.toThrow('activity thread crashed');
+      // Sent after the crash but before the dead thread's exit event: it goes to a new thread, and the old
+      // thread's exit must not fail it.
+      const next = dying.activities.revokeLinks({ caseId: 'thread-1', stepId: 'legal' });
+      expect(await next).toEqual({ revoked: 0 });
+      expect(await dying.activities.revokeLinks({ caseId: 'thread-1', stepId: 'legal' })).toEqual({ revoked: 0 });
+    } finally {
+      await dying.close();
+    }
+  });
 });
