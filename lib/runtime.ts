@@ -108,86 +108,110 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const repairTimers: NodeJS.Timeout[] = [];
   let activityThread: ActivityThread | undefined;
 
-  const publicUrlRef = { get: () => publicUrl };
-  const sealerSource = await readSealerSource(env);
-  const sealer = createSealer(sealerSource);
   let sealThread: SealThread | undefined;
-  if (opts.worker) {
-    await ensureSearchAttributes(client, env.TEMPORAL_NAMESPACE, logger).catch((err) =>
-      logger.warn({ err: String(err) }, 'could not register search attributes; register them on the cluster (see README)'),
-    );
-    const connection = await connectWorkerConnection(env, opts.temporalAddress);
-    let activities: Activities;
-    if (env.WORKER_ACTIVITY_THREAD ?? true) {
-      // Activities on their own thread at a lower priority (activities/thread): people's requests first.
-      activityThread = startActivityThread({
-        databaseUrl: opts.databaseUrl,
-        dbPoolSize: opts.dbPoolSize,
-        smtpUrl: env.SMTP_URL,
-        mailFrom: env.MAIL_FROM,
-        publicUrl,
-        sealer: sealerSource,
-        logLevel: logger.level,
-        nice: env.WORKER_ACTIVITY_NICE ?? 10,
+  let workerConnection: { close(): Promise<void> } | undefined;
+  const stop = async () => {
+    for (const t of repairTimers) clearTimeout(t);
+    if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+    server?.closeAllConnections?.();
+    if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+    await workerRun?.catch((err) => logger.error({ err }, 'worker stopped with an error'));
+    // A worker that never ran leaves its connection to us (a running one closes it when it stops).
+    if (!workerRun) await workerConnection?.close().catch(() => undefined);
+    mailer.close();
+    await sealThread?.close();
+    await activityThread?.close();
+    await client.connection.close().catch(() => undefined);
+    await db.$disconnect();
+  };
+
+  try {
+    const publicUrlRef = { get: () => publicUrl };
+    const sealerSource = await readSealerSource(env);
+    const sealer = createSealer(sealerSource);
+    if (opts.worker) {
+      await ensureSearchAttributes(client, env.TEMPORAL_NAMESPACE, logger).catch((err) =>
+        logger.warn({ err: String(err) }, 'could not register search attributes; register them on the cluster (see README)'),
+      );
+      const connection = await connectWorkerConnection(env, opts.temporalAddress);
+      workerConnection = connection;
+      let activities: Activities;
+      if (env.WORKER_ACTIVITY_THREAD ?? true) {
+        // Activities on their own thread at a lower priority (activities/thread): people's requests first.
+        activityThread = startActivityThread({
+          databaseUrl: opts.databaseUrl,
+          dbPoolSize: opts.dbPoolSize,
+          smtpUrl: env.SMTP_URL,
+          mailFrom: env.MAIL_FROM,
+          publicUrl,
+          sealer: sealerSource,
+          logLevel: logger.level,
+          nice: env.WORKER_ACTIVITY_NICE ?? 10,
+        });
+        activities = activityThread.activities;
+      } else {
+        // On the event loop, with decisions rendered and sealed on a thread of their own (the .p12 parsed once there too).
+        sealThread = startSealThread(sealerSource);
+        activities = createActivities({
+          db,
+          mailer,
+          sealer,
+          sealThread,
+          get publicUrl() {
+            return publicUrlRef.get();
+          },
+          logger,
+          ...createLinkHooks({ db, publicUrl: () => publicUrlRef.get() }),
+        });
+      }
+      worker = await createChainWorker({
+        connection,
+        namespace: env.TEMPORAL_NAMESPACE,
+        taskQueue: env.TEMPORAL_TASK_QUEUE,
+        activities,
+        workflowBundle: opts.workflowBundle,
+        maxConcurrentActivityTaskExecutions: env.WORKER_MAX_ACTIVITIES,
       });
-      activities = activityThread.activities;
-    } else {
-      // On the event loop, with decisions rendered and sealed on a thread of their own (the .p12 parsed once there too).
-      sealThread = startSealThread(sealerSource);
-      activities = createActivities({
+      workerRun = worker.run().finally(() => connection.close().catch(() => undefined));
+    }
+
+    if (opts.api) {
+      const app = createApp({
         db,
-        mailer,
-        sealer,
-        sealThread,
+        temporal: client,
+        taskQueue: env.TEMPORAL_TASK_QUEUE,
+        logger,
         get publicUrl() {
           return publicUrlRef.get();
         },
-        logger,
-        ...createLinkHooks({ db, publicUrl: () => publicUrlRef.get() }),
+        embedded: opts.embedded,
+        smtp: !!env.SMTP_URL,
+        sealer,
+        apiKeyCacheMs: (env.API_KEY_CACHE_SECONDS ?? 0) * 1000,
+        ...webLayer({ mailer, cookieSecure: env.COOKIE_SECURE ?? !opts.embedded }),
       });
+      server = await new Promise<Server>((resolve, reject) => {
+        // Express 5 calls back with the error too (a port in use): the caller must hear EADDRINUSE, not a null address.
+        const s = app.listen(port, env.HOST ?? '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
+        s.once('error', reject);
+      });
+      // Cases whose workflow start was never confirmed get it now and then (api/cases/repair-unstarted.ts).
+      const repair = () =>
+        void repairUnstartedCases({ db, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE, logger }).catch((err: unknown) =>
+          logger.warn({ err: String(err) }, 'looking for cases left starting failed'),
+        );
+      repairTimers.push(setTimeout(repair, 60_000).unref(), setInterval(repair, REPAIR_EVERY_MS).unref());
+      const addr = server.address() as AddressInfo;
+      url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
+      if (!env.PUBLIC_URL) {
+        publicUrl = `http://localhost:${addr.port}`;
+        activityThread?.setPublicUrl(publicUrl);
+      }
     }
-    worker = await createChainWorker({
-      connection,
-      namespace: env.TEMPORAL_NAMESPACE,
-      taskQueue: env.TEMPORAL_TASK_QUEUE,
-      activities,
-      workflowBundle: opts.workflowBundle,
-      maxConcurrentActivityTaskExecutions: env.WORKER_MAX_ACTIVITIES,
-    });
-    workerRun = worker.run().finally(() => connection.close().catch(() => undefined));
-  }
-
-  if (opts.api) {
-    const app = createApp({
-      db,
-      temporal: client,
-      taskQueue: env.TEMPORAL_TASK_QUEUE,
-      logger,
-      get publicUrl() {
-        return publicUrlRef.get();
-      },
-      embedded: opts.embedded,
-      smtp: !!env.SMTP_URL,
-      sealer,
-      apiKeyCacheMs: (env.API_KEY_CACHE_SECONDS ?? 0) * 1000,
-      ...webLayer({ mailer, cookieSecure: env.COOKIE_SECURE ?? !opts.embedded }),
-    });
-    server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(port, env.HOST ?? '127.0.0.1', () => resolve(s));
-      s.once('error', reject);
-    });
-    // Cases whose workflow start was never confirmed get it now and then (api/cases/repair-unstarted.ts).
-    const repair = () =>
-      void repairUnstartedCases({ db, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE, logger }).catch((err: unknown) =>
-        logger.warn({ err: String(err) }, 'looking for cases left starting failed'),
-      );
-    repairTimers.push(setTimeout(repair, 60_000).unref(), setInterval(repair, REPAIR_EVERY_MS).unref());
-    const addr = server.address() as AddressInfo;
-    url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
-    if (!env.PUBLIC_URL) {
-      publicUrl = `http://localhost:${addr.port}`;
-      activityThread?.setPublicUrl(publicUrl);
-    }
+  } catch (err) {
+    // Start-up failed part way (a port in use, a bundle that does not build): close what was started.
+    await stop().catch(() => undefined);
+    throw err;
   }
 
   return {
@@ -200,17 +224,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     get publicUrl() {
       return publicUrl;
     },
-    async stop() {
-      for (const t of repairTimers) clearTimeout(t);
-      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
-      server?.closeAllConnections?.();
-      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
-      await workerRun?.catch((err) => logger.error({ err }, 'worker stopped with an error'));
-      mailer.close();
-      await sealThread?.close();
-      await activityThread?.close();
-      await client.connection.close().catch(() => undefined);
-      await db.$disconnect();
-    },
+    stop,
   };
 }

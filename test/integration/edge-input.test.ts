@@ -1,9 +1,16 @@
 // What the API accepts at its edge, over the real engine: idempotency keys that name one person's one request,
 // body limits and bounded scores and fields (a too-large request is refused before it reaches Temporal, and the
 // case keeps working), no NUL anywhere, concurrent repeats, resubmission retries and integer bounds.
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
 import { ServiceError, WorkflowNotFoundError, NamespaceNotFoundError } from '@temporalio/client';
-import { useHarness, type Harness } from '../support/harness.js';
+import { useHarness, workflowBundle, type Harness } from '../support/harness.js';
+import { threadNiceValues } from '../support/threads.js';
+import { startRuntime } from '../../lib/runtime.js';
+import { embeddedEnv, parseEnv } from '../../lib/env.js';
+import { createLogger } from '../../lib/logger.js';
 import { demoStrategyFields } from '../support/strategy-fields.js';
 import { waitFor } from '../support/wait.js';
 import { mapUpdateError } from '../../api/cases/run-command.js';
@@ -397,5 +404,31 @@ describe('what the pages send to createCase', () => {
     await expect(open('T'.repeat(201))).rejects.toMatchObject({ code: 'validation_failed', details: { issues: [{ path: 'body.title' }] } });
     expect(await h.t.db.case.count({ where: { title: 'T'.repeat(201) } })).toBe(0);
     expect((await open('T'.repeat(200))).created).toBe(true);
+  });
+});
+
+describe('start-up', () => {
+  it.runIf(process.platform === 'linux')('closes what it started when it cannot listen (the port is taken): no activity thread is left behind', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'chain-startup-'));
+    try {
+      // The harness's own API holds the port; this runtime's activity thread runs at +13 (the harness's at +10).
+      const env = parseEnv(embeddedEnv, { LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: `startup-${Date.now()}`, DATA_DIR: dataDir, WORKER_ACTIVITY_NICE: '13' });
+      const main = threadNiceValues()[0]!;
+      const starting = startRuntime({
+        env,
+        databaseUrl: h.t.url,
+        temporalAddress: inject('temporalAddress'),
+        logger: createLogger('silent'),
+        worker: true,
+        api: true,
+        embedded: true,
+        workflowBundle: await workflowBundle(),
+        port: Number(new URL(h.url).port),
+      });
+      await expect(starting).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      expect(threadNiceValues().filter((n) => n === main + 13)).toEqual([]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
