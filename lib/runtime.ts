@@ -209,7 +209,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       }
     }
   } catch (err) {
-    // Start-up failed part way (a port in use, a bundle that does not build): close what was started.
+    // Start-up failed part way (a port in use, a bundle that does not build): close what was started. (A failure
+    // inside Worker.create, e.g. an unknown namespace, leaves the SDK's own workflow thread behind: out of our reach;
+    // the entry points exit then.)
     await stop().catch(() => undefined);
     throw err;
   }

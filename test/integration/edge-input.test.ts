@@ -408,7 +408,9 @@ describe('what the pages send to createCase', () => {
 });
 
 describe('start-up', () => {
-  it.runIf(process.platform === 'linux')('closes what it started when it cannot listen (the port is taken): no activity thread is left behind', async () => {
+  it.runIf(process.platform === 'linux')('closes what it started when it cannot listen (the port is taken): no activity thread is left behind', async (ctx) => {
+    // A thread's nice value stops at 19: under `nice -n 7` or more a left-behind thread could not be told apart.
+    if (threadNiceValues()[0]! + 13 > 19) ctx.skip();
     const dataDir = await mkdtemp(path.join(tmpdir(), 'chain-startup-'));
     try {
       // The harness's own API holds the port; this runtime's activity thread runs at +13 (the harness's at +10).
