@@ -41,14 +41,12 @@ ${t.steps.map((s) => html`<br>${m['common.step']}: ${s.name}${s.dueAt ? html` ·
 }
 </section>
 ${
+  // A session's forms (an API key has no CSRF token and no session to end).
   me.csrfToken
     ? html`<section><form method="post" action="/me/preferences"><input type="hidden" name="_csrf" value="${me.csrfToken}">
 <label for="locale">${m['me.language']}</label><select id="locale" name="locale">${locales.map((l) => html`<option value="${l}" lang="${l}"${l === me.locale ? html` selected` : ''}>${localeNames[l]}</option>`)}</select>
-<div class="actions"><button class="secondary" type="submit">${m['me.languageSave']}</button></div></form></section>`
-    : ''
-}${
-  me.csrfToken
-    ? html`<form method="post" action="/sign-out"><input type="hidden" name="_csrf" value="${me.csrfToken}"><div class="actions"><button class="secondary" type="submit">${m['signin.signOut']}</button></div></form>`
+<div class="actions"><button class="secondary" type="submit">${m['me.languageSave']}</button></div></form></section>
+<form method="post" action="/sign-out"><input type="hidden" name="_csrf" value="${me.csrfToken}"><div class="actions"><button class="secondary" type="submit">${m['signin.signOut']}</button></div></form>`
     : ''
 }`;
 }
