@@ -31,7 +31,8 @@ export interface BareState {
 
 const { noop } = proxyActivities<BareActivities>({ startToCloseTimeout: '1 minute' });
 
-export const bareDecide = defineUpdate<number, [number]>('bareDecide');
+/** Decides step `step`; answers with the new state, as the engine's decision answers with the case's. */
+export const bareDecide = defineUpdate<BareState, [number]>('bareDecide');
 export const bareState = defineQuery<BareState>('bareState');
 
 export async function bareWorkflow(input: BareInput): Promise<number> {
@@ -40,10 +41,10 @@ export async function bareWorkflow(input: BareInput): Promise<number> {
   setHandler(bareState, () => ({ decided, open }));
   setHandler(
     bareDecide,
-    (step) => {
+    () => {
       decided++;
       open = -1;
-      return step;
+      return { decided, open };
     },
     { validator: (step) => { if (step !== open) throw new Error(`step ${step} is not open (open: ${open})`); } },
   );

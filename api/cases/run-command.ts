@@ -10,7 +10,7 @@ import { AppError, type AppErrorCode } from '../../lib/errors.js';
 import type { Identity } from '../../lib/identity.js';
 import { canonicalJson } from '../../lib/canonical-json.js';
 import { sha256Hex } from '../../lib/crypto.js';
-import { commandUpdate, stateQuery, type CaseView, type CommandResult, type EngineCommand } from '../../workflows/approval/messages.js';
+import { commandUpdate, stateQuery, type CaseView, type CommandAnswer, type CommandResult, type EngineCommand } from '../../workflows/approval/messages.js';
 import { toViewer } from './viewer.js';
 
 const engineCodes: Record<string, AppErrorCode> = {
@@ -29,17 +29,19 @@ export interface RunCommandOptions {
   command: EngineCommand;
   /** The client's idempotency key (Idempotency-Key header, requestId, a form's nonce). */
   requestId?: string;
+  /** Ask the workflow to answer with the caller's view of the case after the command (see withState). */
+  withState?: boolean;
 }
 
 /** The update id of a keyed request: the same person, key and command (canonical JSON) give the same id. */
 export const commandUpdateId = (personId: string, requestId: string, command: EngineCommand): string =>
   `cmd-${sha256Hex(`${personId}\n${requestId}\n${canonicalJson(command)}`)}`;
 
-export async function runCommand(opts: RunCommandOptions): Promise<CommandResult> {
+export async function runCommand(opts: RunCommandOptions): Promise<CommandAnswer> {
   const handle = opts.temporal.workflow.getHandle(opts.workflowId);
   try {
     return await handle.executeUpdate(commandUpdate, {
-      args: [{ actor: toViewer(opts.identity), command: opts.command }],
+      args: [{ actor: toViewer(opts.identity), command: opts.command, ...(opts.withState ? { withState: true } : {}) }],
       updateId: opts.requestId ? commandUpdateId(opts.identity.personId, opts.requestId, opts.command) : randomUUID(),
     });
   } catch (err) {
@@ -48,11 +50,14 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
 }
 
 /**
- * The result of a command with the case's state as the caller now sees it (a Query after the Update: it sees the
- * command applied), so a client needs no second request to show what its decision changed. Without `state` when
- * the workflow could not be asked (the command itself stands: it is recorded).
+ * The result of a command with the case's state as the caller now sees it, so a client needs no second request to
+ * show what its decision changed. The workflow's answer carries it when asked (runCommand's `withState`); when it
+ * does not (a view too large to keep in history, a worker from before it existed, the first answer to a repeated
+ * id from before then), a Query after the Update reads it: it sees the command applied. Without `state` when the
+ * workflow could not be asked (the command itself stands: it is recorded).
  */
-export async function withState(temporal: Client, workflowId: string, identity: Identity, result: CommandResult): Promise<CommandResult & { state?: CaseView }> {
+export async function withState(temporal: Client, workflowId: string, identity: Identity, result: CommandAnswer): Promise<CommandResult & { state?: CaseView }> {
+  if (result.state) return result;
   try {
     return { ...result, state: await temporal.workflow.getHandle(workflowId).query(stateQuery, toViewer(identity)) };
   } catch {

@@ -29,7 +29,7 @@ export function decisionRoutes(deps: AppDeps): Router {
   const spec = <B extends import('zod').ZodType>(path: string, summary: string, body: B, ok = 'the result of the operation') =>
     ({ method: 'post', path, summary, tag: 'decisions', params: caseIdParams, body, idempotent: true, responses: { 200: { description: ok }, ...errors } }) as const;
   const withStateSpec = <B extends import('zod').ZodType>(path: string, summary: string, body: B) =>
-    spec(path, summary, body, "the result of the operation (a repeat: the first result), and the case's state as the caller sees it now (`state`, as in GET /cases/{id}; absent when the workflow could not be asked)");
+    spec(path, summary, body, "the result of the operation and the case's state as the caller sees it right after it (`state`, as in GET /cases/{id}; absent when the workflow could not be asked); a repeat: the first answer");
 
   /** A command for the workflow alone: no case read unless it is refused (see runCaseCommand). */
   const command = <B extends import('zod').ZodType<{ requestId?: string }>>(path: string, summary: string, body: B, toEngine: (body: import('zod').infer<B>) => EngineCommand) =>
@@ -37,7 +37,7 @@ export function decisionRoutes(deps: AppDeps): Router {
       const identity = requireIdentity(req);
       const cmd = toEngine(b);
       return runCaseCommand(deps.db, identity, params.id, deps.temporal, async (workflowId) =>
-        withState(deps.temporal, workflowId, identity, await runCommand({ temporal: deps.temporal, workflowId, identity, command: cmd, requestId: requestIdOf(b, idempotencyKey) })),
+        withState(deps.temporal, workflowId, identity, await runCommand({ temporal: deps.temporal, workflowId, identity, command: cmd, requestId: requestIdOf(b, idempotencyKey), withState: true })),
       );
     });
 

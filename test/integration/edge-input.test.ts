@@ -13,7 +13,7 @@ import { embeddedEnv, parseEnv } from '../../lib/env.js';
 import { createLogger } from '../../lib/logger.js';
 import { demoStrategyFields } from '../support/strategy-fields.js';
 import { waitFor } from '../support/wait.js';
-import { mapUpdateError } from '../../api/cases/run-command.js';
+import { mapUpdateError, runCommand, withState } from '../../api/cases/run-command.js';
 import { parseScores } from '../../api/links/commands.js';
 import { findInputIssue } from '../../api/http/input-limits.js';
 import { isAppError } from '../../lib/errors.js';
@@ -104,6 +104,24 @@ describe('idempotency keys', () => {
       [IRO, 'iro_check'],
       [RECTOR, 'leadership_endorsement'],
     ]);
+  });
+
+  it('an answer without the state (a view too large for history, a worker from before) gets it from a Query after the Update', async () => {
+    const c = await openCase('Answer without state');
+    const person = await h.t.db.person.findUniqueOrThrow({ where: { email: IRO } });
+    const identity = (await loadIdentity(h.t.db, person.id, 'api'))!;
+    const temporal = h.runtime.client;
+    const command = { type: 'approve', stepId: 'iro_check', documentSha256: c.sha } as const;
+    // Not asked for it, the workflow answers with the result alone, as its answer to a large view is.
+    const answer = await runCommand({ temporal, workflowId: c.id, identity, command, requestId: 'no-state-0001' });
+    expect(answer).toMatchObject({ ok: true, stepStatus: 'approved' });
+    expect(answer).not.toHaveProperty('state');
+    const full = await withState(temporal, c.id, identity, answer);
+    expect(stepStatus(full.state as unknown as State, 'iro_check')).toBe('approved');
+    expect(full.state!.allowed.filter((a) => a.stepId === 'iro_check')).toEqual([]);
+    // A repeat is the first answer, still without the state: the API reads it the same way then.
+    const repeat = await runCommand({ temporal, workflowId: c.id, identity, command, requestId: 'no-state-0001' });
+    expect(repeat).toEqual(answer);
   });
 
   it('the same key with another command by the same person is a request of its own (and gets the validator’s answer)', async () => {

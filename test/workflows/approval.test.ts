@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../../domain/approval/index.js';
-import { APPROVAL_ENGINE_VERSION } from '../../workflows/approval/messages.js';
+import { APPROVAL_ENGINE_VERSION, MAX_STATE_IN_ANSWER } from '../../workflows/approval/messages.js';
 import { SHA, openSteps, rejection, useTimeSkipping, waitOpen, withCase } from './harness.js';
 import { actor, input, policies } from './fixtures.js';
 
@@ -121,6 +121,28 @@ describe('approval workflow (time-skipping server)', () => {
       const s = await h.state();
       expect(s.history.filter((e) => e.type === 'approved')).toHaveLength(1);
       expect(s.stages[0]!.steps[0]!.approvals).toBe(1);
+    });
+  });
+
+  it("answers with the actor's view when asked, as the Query shows it; a repeat gets the first answer; a view too large for history is left to the Query", async () => {
+    await withCase(input(`answer-${randomUUID()}`, policies.quorum()), async (h) => {
+      const r1 = actor('r1@moeys.kh');
+      const cmd: Command = { type: 'approve', stepId: 'review', documentSha256: SHA, comment: 'Sound plan.' };
+      const answer = await h.send(r1, cmd, 'answer-1', { withState: true });
+      expect(answer).toMatchObject({ ok: true, command: 'approve', stepStatus: 'open' });
+      expect(answer.state!.stages[0]!.steps[0]).toMatchObject({ status: 'open', approvals: 1, needed: 2 });
+      expect(answer.state!.allowed.some((a) => a.actions.includes('approve'))).toBe(false);
+      expect(answer.state).toEqual(await h.state(r1));
+      // Not asked: the result alone, as before.
+      const plain = await h.send(actor('r2@moeys.kh'), { type: 'delegate', stepId: 'review', to: { email: 'r4@moeys.kh' } });
+      expect(plain).not.toHaveProperty('state');
+      // A repeat: the first answer, state and all, from Temporal's record of the update.
+      expect(await h.send(r1, cmd, 'answer-1', { withState: true })).toEqual(answer);
+      // A view whose JSON is beyond MAX_STATE_IN_ANSWER stays out of history: the answer has the result alone.
+      const long = await h.send(actor('r3@moeys.kh'), { ...cmd, comment: 'x'.repeat(MAX_STATE_IN_ANSWER) }, undefined, { withState: true });
+      expect(long).toMatchObject({ ok: true, command: 'approve', stepStatus: 'approved' });
+      expect(long).not.toHaveProperty('state');
+      expect((await h.state()).stages[0]!.steps[0]).toMatchObject({ status: 'approved', approvals: 2 });
     });
   });
 

@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { workflowsPath } from '../../worker/create-worker.js';
 import { approvalWorkflow } from '../../workflows/approval/workflow.js';
-import { commandUpdate, stateQuery, type ApprovalInput } from '../../workflows/approval/messages.js';
+import { commandUpdate, stateQuery, type ApprovalInput, type CommandAnswer } from '../../workflows/approval/messages.js';
 import { progressWorkflowId } from '../../workflows/progress/messages.js';
 import type { Actor, Command, CaseView } from '../../domain/approval/index.js';
 import { createTimeSkippingEnv } from '../support/time-skipping.js';
@@ -39,7 +39,7 @@ export async function withCase<T>(inp: ApprovalInput, fn: (h: CaseHandle, rec: R
     const handle = await env.client.workflow.start(approvalWorkflow, { workflowId: inp.caseId, taskQueue, args: [inp] });
     const h: CaseHandle = {
       handle,
-      send: (a, c, updateId) => handle.executeUpdate(commandUpdate, { args: [{ actor: a, command: c }], ...(updateId ? { updateId } : {}) }),
+      send: (a, c, updateId, o = {}) => handle.executeUpdate(commandUpdate, { args: [{ actor: a, command: c, ...o }], ...(updateId ? { updateId } : {}) }),
       state: (viewer?: Actor) => handle.query(stateQuery, viewer),
       settle: async () => {
         // Let the workflow run its effects (activities) after an Update; a query sees the result.
@@ -76,7 +76,7 @@ export async function withCase<T>(inp: ApprovalInput, fn: (h: CaseHandle, rec: R
 
 export interface CaseHandle {
   handle: Awaited<ReturnType<typeof env.client.workflow.start<typeof approvalWorkflow>>>;
-  send(a: Actor, c: Command, updateId?: string): Promise<unknown>;
+  send(a: Actor, c: Command, updateId?: string, o?: { withState?: boolean }): Promise<CommandAnswer>;
   state(viewer?: Actor): Promise<CaseView>;
   settle(): Promise<void>;
 }

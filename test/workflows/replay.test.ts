@@ -5,7 +5,8 @@
 // Unprefixed files are what today's code writes (cases opened at engine version 4: no patch markers, the closing
 // decision stored before it is sealed, calendar revision 2); v1-, v2- and v3- are earlier generations (before the
 // patches, and with them asked through patched()), v4- cases opened at engine version 3 (sealed before the closing
-// decision was stored); all must keep replaying.
+// decision was stored), v5-sequential-approved a case at engine version 4 decided before decisions asked for the
+// state in their answer; all must keep replaying.
 import { randomUUID } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,12 +25,13 @@ const record = process.env.RECORD_HISTORIES === '1';
 
 /** Scenarios whose histories are recorded: together they pass through every branch of the workflow loop. */
 const scenarios: Record<string, () => Promise<string>> = {
+  // Decided as the API does: each answer carries the decider's view of the case (withState).
   'sequential-approved': () =>
     withCase(input(`rec-seq-${randomUUID()}`, policies.sequential()), async (h) => {
-      await h.send(actor('iro@rupp.kh'), { type: 'approve', stepId: 'iro_check', documentSha256: SHA });
+      await h.send(actor('iro@rupp.kh'), { type: 'approve', stepId: 'iro_check', documentSha256: SHA }, undefined, { withState: true });
       await waitOpen(h);
       await h.settle();
-      await h.send(actor('rector@rupp.kh'), { type: 'approve', stepId: 'endorse', documentSha256: SHA });
+      await h.send(actor('rector@rupp.kh'), { type: 'approve', stepId: 'endorse', documentSha256: SHA }, undefined, { withState: true });
       await h.handle.result();
       return h.handle.workflowId;
     }),

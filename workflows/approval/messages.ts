@@ -52,13 +52,25 @@ export interface CarriedState {
 export interface CommandRequest {
   actor: Actor;
   command: Command;
+  /**
+   * Answer with the case as the actor sees it after the command (`state`, what the stateQuery gives them), so the
+   * caller needs no Query after the Update. Left out when its JSON exceeds MAX_STATE_IN_ANSWER (the answer is
+   * recorded in history): the caller asks the Query then. Absent in requests from before it existed.
+   */
+  withState?: boolean;
 }
+
+/** A command's answer: its result and, when asked for, the actor's view of the case after it. */
+export type CommandAnswer = CommandResult & { state?: CaseView };
+
+/** The largest view (characters of JSON) an answer carries; every answer is kept in the case's history. */
+export const MAX_STATE_IN_ANSWER = 32_768;
 
 /**
  * Every decision is an Update, not a Signal: the caller needs the rejection (403/409/422) synchronously, and the
  * validator rejects it before anything is written to history. The update id is the idempotency key.
  */
-export const commandUpdate = defineUpdate<CommandResult, [CommandRequest]>('command');
+export const commandUpdate = defineUpdate<CommandAnswer, [CommandRequest]>('command');
 
 /** The full state, shaped for the viewer (what they may do now); read-only. */
 export const stateQuery = defineQuery<CaseView, [Actor | undefined]>('state');

@@ -19,7 +19,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import * as engine from '../../domain/approval/index.js';
-import { commandUpdate, stateQuery, type ApprovalInput, type CarriedState } from './messages.js';
+import { MAX_STATE_IN_ANSWER, commandUpdate, stateQuery, type ApprovalInput, type CarriedState, type CommandAnswer } from './messages.js';
 import { periodOf } from '../../domain/strategy/progress.js';
 import { progressWorkflowId } from '../progress/messages.js';
 import { strategyProgressWorkflow } from '../progress/workflow.js';
@@ -93,17 +93,19 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
 
   setHandler(
     commandUpdate,
-    ({ actor, command }) => {
+    ({ actor, command, withState }) => {
       const id = updateId();
-      const first = answered.get(id);
-      if (first) return first;
-      const applied = engine.applyCommand(state, actor, command, Date.now());
-      state = applied.state;
-      queue.push(...applied.effects);
-      dirty = true;
-      answered.set(id, applied.result);
-      if (answered.size > MAX_ANSWERED) answered.delete(answered.keys().next().value!);
-      return applied.result;
+      let result = answered.get(id);
+      if (!result) {
+        const applied = engine.applyCommand(state, actor, command, Date.now());
+        state = applied.state;
+        queue.push(...applied.effects);
+        dirty = true;
+        result = applied.result;
+        answered.set(id, result);
+        if (answered.size > MAX_ANSWERED) answered.delete(answered.keys().next().value!);
+      }
+      return withState ? answerWithState(result, engine.view(state, actor)) : result;
     },
     {
       // Rejected here, an update leaves no trace in history; the API maps the type to 403 / 409 / 422.
@@ -261,6 +263,11 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
   await condition(allHandlersFinished);
   if (outcome === 'approved' && input.type === 'strategy') await startProgressSchedule(input, engine.currentFields(state));
   return { caseId: input.caseId, outcome, runs, sealedId };
+}
+
+/** The result with the actor's view, unless the view is too large to keep in history (the caller queries then). */
+function answerWithState(result: engine.CommandResult, view: engine.CaseView): CommandAnswer {
+  return JSON.stringify(view).length <= MAX_STATE_IN_ANSWER ? { ...result, state: view } : result;
 }
 
 /**
