@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
@@ -34,6 +35,7 @@ import { startSerialPglite, type SerialPglite } from './lib/pglite.js';
 import { formatTiming, historyFacts, mergeTiming } from './lib/history.js';
 import { parseArgs, percentile, round1, round2, summarize } from './lib/util.js';
 import { cpuMark, cpuSince } from './lib/cpu.js';
+import { addThreadsSince, formatThreads, threadMark } from './lib/threads.js';
 
 const GOALS = { throughputRatioMin: 0.6, p99DeltaMaxMs: 20 };
 const NAMESPACE = 'default';
@@ -71,13 +73,17 @@ async function cleanup() {
 const ms = (x: number) => `${round1(x)} ms`;
 
 interface Side {
+  /** CPU per thread of this process (--threads), by thread id. */
+  threads: Map<string, { label: string; ms: number }>;
+  /** The main event loop's delay per round (--threads): p50/p99/max ms. */
+  loopDelay: string[];
   wallMs: number;
   timings: CaseTiming[];
   reads: number;
   cpuSelfMs: number;
   cpuServerMs: number | null;
 }
-const emptySide = (): Side => ({ wallMs: 0, timings: [], reads: 0, cpuSelfMs: 0, cpuServerMs: 0 });
+const emptySide = (): Side => ({ threads: new Map(), loopDelay: [], wallMs: 0, timings: [], reads: 0, cpuSelfMs: 0, cpuServerMs: 0 });
 
 function describeRun(label: string, cases: number, side: Side) {
   const { timings } = side;
@@ -183,9 +189,17 @@ try {
     for (const name of order) {
       const side = sides[name];
       const mark = cpuMark(server.pid);
+      const threads = args.threads ? threadMark() : undefined;
+      const loop = args.threads ? monitorEventLoopDelay({ resolution: 5 }) : undefined;
+      loop?.enable();
       const reads = side.requestsSoFar();
       const run = await side.run(n, offset);
       const cpu = cpuSince(mark, server.pid);
+      if (threads) addThreadsSince(threads, side.threads);
+      if (loop) {
+        loop.disable();
+        side.loopDelay.push(`${round1(loop.percentile(50) / 1e6)}/${round1(loop.percentile(99) / 1e6)}/${round1(loop.max / 1e6)}`);
+      }
       side.wallMs += run.wallMs;
       side.timings.push(...run.timings);
       side.reads += side.requestsSoFar() - reads;
@@ -209,6 +223,11 @@ try {
   if (bareFacts.activities !== facts.activities) throw new Error(`bare case ran ${bareFacts.activities} activities, engine ${facts.activities}`);
   say(`bare case: ${bareFacts.activities} activities, ${bareFacts.workflowTasks} workflow tasks, ${bareFacts.events} history events`);
   say(`CPU per case: engine ${cpuLine(sides.engine, args.cases)}; bare ${cpuLine(sides.bare, args.cases)} (throughput on a saturated machine follows their sums)`);
+  if (args.threads) {
+    for (const name of ['engine', 'bare'] as const) {
+      say(`CPU per case by thread, ${name} (ms): ${formatThreads(sides[name].threads, args.cases)}; main event loop delay p50/p99/max per round (ms): ${sides[name].loopDelay.join(', ')}`);
+    }
+  }
 
   // ---- One case at a time, each side: the same round trips without other cases' work to wait behind.
   let serial: { cases: number; engine: { p50Ms: number; p99Ms: number }; bare: { p50Ms: number; p99Ms: number }; p99DeltaMs: number } | undefined;

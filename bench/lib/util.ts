@@ -20,12 +20,14 @@ export interface BenchArgs {
   /** Cases per side run one at a time after the rounds (0: none): the round trips without queueing. 34 cases give
    * 102 round trips, so that their p99 is not simply the slowest one. */
   serial: number;
+  /** Print each side's CPU per case per thread of this process (Linux). */
+  threads: boolean;
 }
 
-const usage = `usage: npm run bench -- [--cases N] [--concurrency N] [--database-url URL] [--bench-sqlite [FILE]] [--poll-ms N] [--max-poll-ms N] [--warmup N] [--rounds N] [--serial N]`;
+const usage = `usage: npm run bench -- [--cases N] [--concurrency N] [--database-url URL] [--bench-sqlite [FILE]] [--poll-ms N] [--max-poll-ms N] [--warmup N] [--rounds N] [--serial N] [--threads]`;
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { cases: 200, concurrency: 20, pollMs: 10, maxPollMs: 100, warmup: 20, rounds: 4, serial: 34 };
+  const args: BenchArgs = { cases: 200, concurrency: 20, pollMs: 10, maxPollMs: 100, warmup: 20, rounds: 4, serial: 34, threads: false };
   const int = (flag: string, v: string | undefined, min: number) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new Error(`${flag} needs an integer >= ${min}\n${usage}`);
@@ -43,6 +45,7 @@ export function parseArgs(argv: string[]): BenchArgs {
       case '--warmup': args.warmup = int(flag, value(), 1); break;
       case '--rounds': args.rounds = int(flag, value(), 1); break;
       case '--serial': args.serial = int(flag, value(), 0); break;
+      case '--threads': args.threads = true; break;
       case '--database-url': {
         const v = value();
         if (!v) throw new Error(`--database-url needs a URL\n${usage}`);
