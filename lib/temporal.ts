@@ -1,5 +1,7 @@
-// One place that turns the environment into a Temporal connection (plain, mTLS, or Temporal Cloud API key).
-import { Client, Connection } from '@temporalio/client';
+// One place that turns the environment into a Temporal connection (plain, mTLS, or Temporal Cloud API key). Both the
+// API's client and the worker go through the SDK's native (Rust) connection: its gRPC runs on the core's own
+// threads, where `@temporalio/client`'s own Connection (grpc-js) would encode, frame and parse on the event loop.
+import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import type { CommonEnv } from './env.js';
@@ -15,7 +17,7 @@ export function connectionOptions(env: CommonEnv, address: string) {
 }
 
 export async function connectClient(env: CommonEnv, address = env.TEMPORAL_ADDRESS ?? 'localhost:7233'): Promise<Client> {
-  const connection = await Connection.connect(connectionOptions(env, address));
+  const connection = await NativeConnection.connect(connectionOptions(env, address));
   return new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 }
 

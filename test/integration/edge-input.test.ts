@@ -160,6 +160,17 @@ describe('idempotency keys', () => {
   });
 });
 
+describe('a case whose workflow has ended', () => {
+  it('answers a decision with 409 case_closed, from the real server’s refusal over the native connection', async () => {
+    const c = await openCase('Withdrawn before the decision');
+    const withdrawn = await h.api(`/cases/${c.id}/withdraw`, { as: RECTOR, json: { comment: 'Replaced by a newer draft.' } });
+    expect(withdrawn.status).toBe(200);
+    await waitFor(async () => (await h.runtime.client.workflow.getHandle(c.id).describe()).status.name === 'COMPLETED', { what: 'the workflow closed' });
+    const body = await problem(await decide(c.id, IRO, { action: 'approve', stepId: 'iro_check', documentSha256: c.sha }), 409, 'case_closed');
+    expect(JSON.stringify(body)).not.toMatch(/grpc|ServiceError/i);
+  });
+});
+
 describe('sizes and bounds', () => {
   it('bounds rubric scores (422) and command bodies (413); the case keeps working afterwards', async () => {
     const c = await openCase('Bounded scores strategy');
