@@ -29,8 +29,9 @@ import { startTemporalDevServer, type DevServer } from '../lib/temporal-dev-serv
 import { toolPaths } from '../lib/tools.js';
 import { workflowsPath } from '../worker/create-worker.js';
 import type { BareInput } from './bare-workflow.js';
-import { bareDriver, bundleBare, createBareWorker, runBareCases } from './lib/bare-run.js';
-import { checkDatabase, ENGINE_STEPS, engineDriver, runEngineCases, setUpEngine, type CaseTiming } from './lib/engine-run.js';
+import { bundleBare, createBareWorker } from './lib/bare-run.js';
+import { startLoadThread } from './lib/load.js';
+import { checkDatabase, ENGINE_STEPS, engineDriver, setUpEngine, type CaseTiming } from './lib/engine-run.js';
 import { startSerialPglite, type SerialPglite } from './lib/pglite.js';
 import { formatTiming, historyFacts, mergeTiming } from './lib/history.js';
 import { parseArgs, percentile, round1, round2, summarize } from './lib/util.js';
@@ -56,8 +57,10 @@ let runtime: Runtime | undefined;
 let bareWorker: { worker: Worker; connection: { close(): Promise<void> } } | undefined;
 let bareRun: Promise<void> | undefined;
 let benchConnection: Connection | undefined;
+let load: Awaited<ReturnType<typeof startLoadThread>> | undefined;
 
 async function cleanup() {
+  await load?.close().catch(() => undefined);
   if (bareWorker) {
     if (bareWorker.worker.getState() === 'RUNNING') bareWorker.worker.shutdown();
     await bareRun?.catch(() => undefined);
@@ -156,9 +159,8 @@ try {
   const setup = await setUpEngine(runtime.db);
   const engine = engineDriver({ url: runtime.url!, client, setup, pollMs: args.pollMs, maxPollMs: args.maxPollMs });
 
-  // Warm-up: one case with the workflow idle before each decision (its history gives clean phases), then more.
+  // One case with the workflow idle before each decision: its history gives clean phases.
   const probe = await engine.runCase(-1, { settle: true });
-  if (args.warmup > 1) await runEngineCases(engine, args.warmup - 1, args.concurrency, -1000);
   const facts = await historyFacts(client, probe.id, { openAfter: 'resolveAssignees' });
   say(
     `engine case: ${facts.activities} activities (${Object.entries(facts.activityTypes).map(([k, v]) => `${k} ${v}`).join(', ')}),` +
@@ -172,15 +174,25 @@ try {
   const bareQueue = `bench-bare-${runId}`;
   bareWorker = await createBareWorker({ address: server.address, namespace: NAMESPACE, taskQueue: bareQueue, bundle: bareBundle, maxActivities: MAX_ACTIVITIES });
   bareRun = bareWorker.worker.run();
-  const bare = bareDriver({ client, taskQueue: bareQueue, input, pollMs: args.pollMs, maxPollMs: args.maxPollMs, runId });
-  await runBareCases(bare, args.warmup, args.concurrency, -1000);
+
+  // Both sides' clients on a thread of their own (bench/lib/load.ts), warmed up there.
+  load = await startLoadThread({
+    address: server.address,
+    namespace: NAMESPACE,
+    url: runtime.url!,
+    setup,
+    bare: { taskQueue: bareQueue, input, runId },
+    pollMs: args.pollMs,
+    maxPollMs: args.maxPollMs,
+  });
+  const loaded = load;
+  const run = (side: 'engine' | 'bare', n: number, offset: number, concurrency = args.concurrency) => loaded.run({ side, n, offset, concurrency });
+  if (args.warmup > 1) await run('engine', args.warmup - 1, -1000);
+  await run('bare', args.warmup, -1000);
 
   // ---- Measured rounds, alternating which side goes first (E B, B E, …) so that neither always runs on the
   // fresher server or the quieter machine. Both workers poll throughout; only one side has cases at a time.
-  const sides = {
-    engine: { ...emptySide(), run: (n: number, offset: number) => runEngineCases(engine, n, args.concurrency, offset), requestsSoFar: () => engine.requests.reads },
-    bare: { ...emptySide(), run: (n: number, offset: number) => runBareCases(bare, n, args.concurrency, offset), requestsSoFar: () => bare.requests.reads },
-  };
+  const sides = { engine: emptySide(), bare: emptySide() };
   let offset = 0;
   for (let r = 0; r < args.rounds; r++) {
     const n = Math.floor(args.cases / args.rounds) + (r < args.cases % args.rounds ? 1 : 0);
@@ -192,20 +204,19 @@ try {
       const threads = args.threads ? threadMark() : undefined;
       const loop = args.threads ? monitorEventLoopDelay({ resolution: 5 }) : undefined;
       loop?.enable();
-      const reads = side.requestsSoFar();
-      const run = await side.run(n, offset);
+      const done = await run(name, n, offset);
       const cpu = cpuSince(mark, server.pid);
       if (threads) addThreadsSince(threads, side.threads);
       if (loop) {
         loop.disable();
         side.loopDelay.push(`${round1(loop.percentile(50) / 1e6)}/${round1(loop.percentile(99) / 1e6)}/${round1(loop.max / 1e6)}`);
       }
-      side.wallMs += run.wallMs;
-      side.timings.push(...run.timings);
-      side.reads += side.requestsSoFar() - reads;
+      side.wallMs += done.wallMs;
+      side.timings.push(...done.timings);
+      side.reads += done.reads;
       side.cpuSelfMs += cpu.selfMs;
       side.cpuServerMs = side.cpuServerMs === null || cpu.serverMs === null ? null : side.cpuServerMs + cpu.serverMs;
-      line.push(`${name} ${round2((n * 1000) / run.wallMs)} cases/s`);
+      line.push(`${name} ${round2((n * 1000) / done.wallMs)} cases/s`);
     }
     offset += n;
     say(`round ${r + 1}/${args.rounds} (${n} cases each): ${line.join(', ')}`);
@@ -240,15 +251,17 @@ try {
     const half = Math.ceil(args.serial / 2);
     const engineTimings: CaseTiming[] = [];
     const bareTimings: CaseTiming[] = [];
-    engineTimings.push(...(await runEngineCases(engine, half, 1, offset)).timings);
-    bareTimings.push(...(await runBareCases(bare, half, 1, offset)).timings);
-    bareTimings.push(...(await runBareCases(bare, args.serial - half, 1, offset + half)).timings);
-    engineTimings.push(...(await runEngineCases(engine, args.serial - half, 1, offset + half)).timings);
+    engineTimings.push(...(await run('engine', half, offset, 1)).timings);
+    bareTimings.push(...(await run('bare', half, offset, 1)).timings);
+    bareTimings.push(...(await run('bare', args.serial - half, offset + half, 1)).timings);
+    engineTimings.push(...(await run('engine', args.serial - half, offset + half, 1)).timings);
     const e = latency(engineTimings);
     const b = latency(bareTimings);
     serial = { cases: args.serial, engine: e, bare: b, p99DeltaMs: round1(e.p99Ms - b.p99Ms) };
     say(`one case at a time (${args.serial} each): engine round trip p50 ${ms(e.p50Ms)}, p99 ${ms(e.p99Ms)}; bare p50 ${ms(b.p50Ms)}, p99 ${ms(b.p99Ms)}; p99 delta ${ms(serial.p99DeltaMs)}`);
   }
+  await load.close();
+  load = undefined;
   await runtime.stop();
   runtime = undefined;
   bareWorker.worker.shutdown();
