@@ -48,7 +48,7 @@ const logLevel = process.env.BENCH_LOG_LEVEL ?? 'silent';
 process.env.LOG_LEVEL = logLevel;
 const say = (line: string) => console.log(line);
 // The thread settings of the engine's process are taken from the environment, as `npm start` does (README).
-const threadEnv = parseEnv(embeddedEnv.pick({ WORKER_ACTIVITY_THREAD: true, WORKER_ACTIVITY_NICE: true, PGLITE_NICE: true }));
+const threadEnv = parseEnv(embeddedEnv.pick({ WORKER_ACTIVITY_THREAD: true, WORKER_ACTIVITY_NICE: true, WORKER_ACTIVITY_IDLE: true, PGLITE_NICE: true, PGLITE_IDLE: true }));
 
 let tmp: string | undefined;
 let devServer: DevServer | undefined;
@@ -97,6 +97,11 @@ function describeRun(label: string, cases: number, side: Side) {
       ` | answer p50 ${ms(percentile(timings.flatMap((t) => t.postMs), 50))}, step-open wait p50 ${ms(percentile(timings.flatMap((t) => t.openWaitMs), 50))},` +
       ` create p50 ${ms(percentile(timings.map((t) => t.createMs), 50))}, case p50 ${ms(percentile(timings.map((t) => t.totalMs), 50))}, ${round1(side.reads / cases)} reads per case`,
   );
+  const byDecision = (timings[0]?.roundTripMs ?? []).map((_, i) => {
+    const rt = timings.map((t) => t.roundTripMs[i]!);
+    return `${i + 1}: ${round1(percentile(rt, 50))}/${round1(percentile(rt, 99))}`;
+  });
+  say(`${label.trim()} round trip p50/p99 by decision (ms): ${byDecision.join(', ')}`);
   return { ...s, cpuMsPerCase: { process: Math.round(side.cpuSelfMs / cases), temporalServer: side.cpuServerMs === null ? null : Math.round(side.cpuServerMs / cases) } };
 }
 
@@ -116,7 +121,7 @@ try {
     (async () => startTemporalDevServer({ cli, dbFile: sqliteFile, port: await freePort(), uiPort: await freePort(), namespace: NAMESPACE }))(),
     (async () => {
       if (args.databaseUrl) return args.databaseUrl;
-      pg = await startSerialPglite({ nice: threadEnv.PGLITE_NICE });
+      pg = await startSerialPglite({ nice: threadEnv.PGLITE_NICE, idle: threadEnv.PGLITE_IDLE });
       return pg.url;
     })(),
     bundleWorkflowCode({ workflowsPath, logger: quietBundler }),

@@ -60,6 +60,11 @@ export const workerEnv = commonEnv.extend({
   WORKER_ACTIVITY_THREAD: bool.default(true),
   /** How much lower the activity thread's CPU priority is (Linux nice value, 0–19; 0: the same as the process). */
   WORKER_ACTIVITY_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  /**
+   * Run the activity thread in Linux's idle scheduling class (SCHED_IDLE, set with util-linux `chrt`): it gets the
+   * CPU only when no thread at normal priority wants it. Where that is not possible, the nice value stands alone.
+   */
+  WORKER_ACTIVITY_IDLE: bool.default(true),
 });
 
 export const embeddedEnv = apiEnv.merge(workerEnv).extend({
@@ -71,6 +76,8 @@ export const embeddedEnv = apiEnv.merge(workerEnv).extend({
   PGLITE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** How much lower the embedded database thread's CPU priority is (Linux nice value, 0–19; 0: the same). */
   PGLITE_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  /** Run the embedded database thread in Linux's idle scheduling class, as WORKER_ACTIVITY_IDLE does the activities. */
+  PGLITE_IDLE: bool.default(true),
 });
 
 export type CommonEnv = z.infer<typeof commonEnv>;

@@ -38,6 +38,7 @@ export interface RuntimeOptions {
     WORKER_MAX_ACTIVITIES?: number;
     WORKER_ACTIVITY_THREAD?: boolean;
     WORKER_ACTIVITY_NICE?: number;
+    WORKER_ACTIVITY_IDLE?: boolean;
     COOKIE_SECURE?: boolean;
     API_KEY_CACHE_SECONDS?: number;
   };
@@ -147,8 +148,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           sealer: sealerSource,
           logLevel: logger.level,
           nice: env.WORKER_ACTIVITY_NICE ?? 10,
+          idle: env.WORKER_ACTIVITY_IDLE ?? true,
         });
-        activities = activityThread.activities;
+        // Resolving a step's people is what opens it: someone waits for that, so it runs here, at the process's
+        // priority (one read). Everything else — email, projection, audit, sealing — goes to the thread.
+        const { resolveAssignees } = createActivities({ db, mailer, sealer, get publicUrl() { return publicUrlRef.get(); }, logger });
+        activities = { ...activityThread.activities, resolveAssignees };
       } else {
         // On the event loop, with decisions rendered and sealed on a thread of their own (the .p12 parsed once there too).
         sealThread = startSealThread(sealerSource);

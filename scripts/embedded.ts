@@ -42,7 +42,7 @@ process.once('SIGTERM', () => void stop('SIGTERM'));
 try {
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
-    pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pglite'), port: env.PGLITE_PORT, nice: env.PGLITE_NICE });
+    pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pglite'), port: env.PGLITE_PORT, nice: env.PGLITE_NICE, idle: env.PGLITE_IDLE });
     databaseUrl = pg.url;
     // Scripts such as scripts/api-key.ts reach the running embedded database through this file.
     await writeFile(path.join(dataDir, 'pglite.url'), `${pg.url}\n`);

@@ -11,4 +11,6 @@ export interface ActivityThreadConfig {
   logLevel: string;
   /** Added to the thread's nice value (0: the same priority as the rest of the process). */
   nice: number;
+  /** Run the thread in the idle scheduling class (Linux SCHED_IDLE; lib/thread-priority.mjs). */
+  idle?: boolean;
 }

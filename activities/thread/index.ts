@@ -33,6 +33,8 @@ export interface ActivityThread {
   activities: Activities;
   /** Whether the thread could lower its priority (Linux); known once it answered. */
   niced(): boolean | undefined;
+  /** Whether the thread runs in the idle scheduling class (asked with `idle`; Linux with `chrt`); known once it answered. */
+  idle(): boolean | undefined;
   setPublicUrl(url: string): void;
   close(): Promise<void>;
 }
@@ -50,6 +52,7 @@ export function startActivityThread(
   let nextId = 1;
   let closed = false;
   let niced: boolean | undefined;
+  let idle: boolean | undefined;
   let publicUrl = config.publicUrl;
   const pending = new Map<number, { thread: Worker; resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   /** Fails the calls sent to `thread` (all calls when absent); a replacement's calls are its own. */
@@ -64,8 +67,11 @@ export function startActivityThread(
   const spawn = (): Worker => {
     const w = new Worker(body, { workerData: { ...config, publicUrl } });
     w.unref();
-    w.on('message', (m: Reply | { ready: true; niced: boolean } | { fatal: true; error: WireError } | { closed: true }) => {
-      if ('ready' in m) niced = m.niced;
+    w.on('message', (m: Reply | { ready: true; niced: boolean; idle: boolean } | { fatal: true; error: WireError } | { closed: true }) => {
+      if ('ready' in m) {
+        niced = m.niced;
+        idle = m.idle;
+      }
       else if ('fatal' in m) failAll(revive(m.error), w);
       else if ('id' in m) {
         const p = pending.get(m.id);
@@ -101,6 +107,7 @@ export function startActivityThread(
   return {
     activities,
     niced: () => niced,
+    idle: () => idle,
     setPublicUrl(url) {
       publicUrl = url;
       worker?.postMessage({ publicUrl: url });

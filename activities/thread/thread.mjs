@@ -3,12 +3,13 @@
 // Plain JavaScript so that any Node can start it; the activities themselves are TypeScript, loaded through tsx.
 import { parentPort, workerData } from 'node:worker_threads';
 import { tsImport } from 'tsx/esm/api';
-import { lowerThreadPriority } from '../../lib/thread-priority.mjs';
+import { idleThreadPriority, lowerThreadPriority } from '../../lib/thread-priority.mjs';
 
 const errorOf = (err) => ({ name: err?.name ?? 'Error', message: String(err?.message ?? err), code: err?.code, stack: err?.stack });
 
 // Not Linux, or not allowed: the thread runs at the process's priority.
 const niced = lowerThreadPriority(workerData.nice);
+const idle = workerData.idle ? idleThreadPriority() : false;
 
 let host;
 try {
@@ -35,5 +36,5 @@ if (host) {
         (err) => parentPort.postMessage({ id, error: errorOf(err) }),
       );
   });
-  parentPort.postMessage({ ready: true, niced });
+  parentPort.postMessage({ ready: true, niced, idle });
 }

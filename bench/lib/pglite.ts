@@ -3,4 +3,4 @@
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/embedded.js';
 
 export type SerialPglite = EmbeddedPostgres;
-export const startSerialPglite = (opts: { nice?: number } = {}): Promise<SerialPglite> => startEmbeddedPostgres(opts);
+export const startSerialPglite = (opts: { nice?: number; idle?: boolean } = {}): Promise<SerialPglite> => startEmbeddedPostgres(opts);

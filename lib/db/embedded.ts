@@ -19,6 +19,8 @@ export interface EmbeddedPostgresOptions {
    * tasks; scripts and tests leave it.
    */
   nice?: number;
+  /** Runs the database thread in Linux's idle scheduling class (PGLITE_IDLE; lib/thread-priority.mjs). */
+  idle?: boolean;
 }
 
 export async function freePort(): Promise<number> {
@@ -36,5 +38,5 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
   const port = opts.port || (await freePort());
   // Any number of connections; each exchange (and each open transaction) has PGlite to itself: keep them short.
   // PGlite runs on its own thread, off the event loop of the API and the worker.
-  return startPgliteThread({ dataDir: opts.dataDir, port, nice: opts.nice });
+  return startPgliteThread({ dataDir: opts.dataDir, port, nice: opts.nice, idle: opts.idle });
 }

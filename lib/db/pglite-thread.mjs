@@ -3,9 +3,10 @@
 // Plain JavaScript so that any Node can start it; the server itself is TypeScript, loaded through tsx.
 import { parentPort, workerData } from 'node:worker_threads';
 import { tsImport } from 'tsx/esm/api';
-import { lowerThreadPriority } from '../thread-priority.mjs';
+import { idleThreadPriority, lowerThreadPriority } from '../thread-priority.mjs';
 
 lowerThreadPriority(workerData.nice ?? 0);
+if (workerData.idle) idleThreadPriority();
 
 const { startSerialPglite } = await tsImport('./pglite-server.ts', import.meta.url);
 try {

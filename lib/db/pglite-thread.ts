@@ -6,8 +6,8 @@ import type { SerialPglite } from './pglite-server.js';
 
 const entry = new URL('./pglite-thread.mjs', import.meta.url);
 
-export async function startPgliteThread(opts: { dataDir?: string; port: number; nice?: number }): Promise<SerialPglite> {
-  const worker = new Worker(entry, { workerData: { dataDir: opts.dataDir, port: opts.port, nice: opts.nice ?? 0 } });
+export async function startPgliteThread(opts: { dataDir?: string; port: number; nice?: number; idle?: boolean }): Promise<SerialPglite> {
+  const worker = new Worker(entry, { workerData: { dataDir: opts.dataDir, port: opts.port, nice: opts.nice ?? 0, idle: opts.idle ?? false } });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     worker.once('error', reject);

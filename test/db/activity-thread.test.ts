@@ -8,7 +8,7 @@ import { createSealer } from '../../activities/pdf/index.js';
 import { startActivityThread, type ActivityThread } from '../../activities/thread/index.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { startTestSmtp, type TestSmtp } from '../support/smtp.js';
-import { threadNiceValues } from '../support/threads.js';
+import { idleThreadCount, threadNiceValues } from '../support/threads.js';
 
 let t: TestDb;
 let smtp: TestSmtp;
@@ -93,6 +93,22 @@ describe('activity thread', () => {
     expect(thread.niced()).toBe(true);
     const mine = threadNiceValues()[0]!;
     expect(threadNiceValues()).toContain(mine + 10);
+  });
+
+  it.runIf(process.platform === 'linux')('runs in the idle scheduling class when asked (WORKER_ACTIVITY_IDLE), and answers as before', async () => {
+    const before = idleThreadCount();
+    const idle = startActivityThread({ databaseUrl: t.url, dbPoolSize: 1, mailFrom: FROM, publicUrl: 'http://localhost:3000', sealer, logLevel: 'silent', nice: 3, idle: true });
+    try {
+      expect(await idle.activities.revokeLinks({ caseId: 'thread-1', stepId: 'legal' })).toEqual({ revoked: 0 });
+      expect(idle.idle()).toBe(true);
+      // The thread (and the helper threads it started afterwards); the main thread stays in the normal class.
+      expect(idleThreadCount()).toBeGreaterThan(before);
+      expect(threadNiceValues()).toContain(threadNiceValues()[0]! + 3);
+    } finally {
+      await idle.close();
+    }
+    // Not asked: the normal class (the shared thread of these tests).
+    expect(thread.idle()).toBe(false);
   });
 
   it('refuses work once closed', async () => {

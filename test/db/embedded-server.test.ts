@@ -3,7 +3,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/embedded.js';
-import { threadNiceValues } from '../support/threads.js';
+import { idleThreadCount, threadNiceValues } from '../support/threads.js';
 
 let server: EmbeddedPostgres;
 const clients: pg.Client[] = [];
@@ -99,5 +99,20 @@ describe('embedded PostgreSQL (PGlite behind a socket)', () => {
     } finally {
       await lowered.close();
     }
+  });
+
+  it.runIf(process.platform === 'linux')('runs in the idle scheduling class when asked (PGLITE_IDLE), and answers as before', async () => {
+    const before = idleThreadCount();
+    const idle = await startEmbeddedPostgres({ idle: true });
+    try {
+      const c = new pg.Client({ connectionString: idle.url });
+      await c.connect();
+      expect((await c.query('SELECT 6 * 7 AS n')).rows).toEqual([{ n: 42 }]);
+      await c.end();
+      expect(idleThreadCount()).toBeGreaterThan(before);
+    } finally {
+      await idle.close();
+    }
+    expect(idleThreadCount()).toBe(before);
   });
 });

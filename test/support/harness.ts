@@ -45,7 +45,9 @@ export async function startHarness(opts: { env?: Record<string, string>; worker?
   const t = await createTestDb();
   const taskQueue = `test-${randomUUID().slice(0, 8)}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'chain-test-'));
-  const env = parseEnv(embeddedEnv, { LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: dataDir, ...opts.env });
+  // The activity thread in the normal scheduling class: vitest keeps this machine busy, where an idle-class thread
+  // would barely run (the class itself is tested in test/db/activity-thread.test.ts).
+  const env = parseEnv(embeddedEnv, { LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: dataDir, WORKER_ACTIVITY_IDLE: 'false', ...opts.env });
   const runtime = await startRuntime({
     env,
     databaseUrl: t.url,

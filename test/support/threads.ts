@@ -1,14 +1,23 @@
-// The nice values of this process's threads, the main thread first (Linux /proc: field 19 of a thread's stat).
+// This process's threads from Linux /proc, the main thread first: each one's nice value (field 19 of its stat) and
+// scheduling policy (field 41: 0 normal, 5 idle).
 import { readFileSync, readdirSync } from 'node:fs';
 
-export function threadNiceValues(): number[] {
+export const SCHED_IDLE = 5;
+
+function threadStats(): { nice: number; policy: number }[] {
   const tids = readdirSync('/proc/self/task').sort((a, b) => Number(a) - Number(b));
   return tids.flatMap((tid) => {
     try {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      return [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return [{ nice: Number(f[16]), policy: Number(f[38]) }];
     } catch {
       return []; // the thread ended meanwhile
     }
   });
 }
+
+export const threadNiceValues = (): number[] => threadStats().map((t) => t.nice);
+
+/** How many of this process's threads run in the idle scheduling class. */
+export const idleThreadCount = (): number => threadStats().filter((t) => t.policy === SCHED_IDLE).length;

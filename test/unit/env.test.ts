@@ -16,6 +16,9 @@ describe('environment', () => {
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.TEMPORAL_ADDRESS).toBeUndefined();
     expect(env.TEMPORAL_TASK_QUEUE).toBe('chain-approvals');
+    // Background threads: lower nice values, and the idle scheduling class (README: Configuration).
+    expect([env.WORKER_ACTIVITY_NICE, env.WORKER_ACTIVITY_IDLE, env.PGLITE_NICE, env.PGLITE_IDLE]).toEqual([10, true, 10, true]);
+    expect(parseEnv(embeddedEnv, { WORKER_ACTIVITY_IDLE: 'false', PGLITE_IDLE: '0' })).toMatchObject({ WORKER_ACTIVITY_IDLE: false, PGLITE_IDLE: false });
   });
 
   it('names the bad variable', () => {
