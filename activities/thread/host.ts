@@ -5,6 +5,7 @@ import { createActivities, type Activities } from '../index.js';
 import { createMailer } from '../mailer.js';
 import { createSealer } from '../pdf/index.js';
 import { createPrisma } from '../../lib/db/client.js';
+import { BACKGROUND_APPLICATION, withApplicationName } from '../../lib/db/application-name.js';
 import { createLogger } from '../../lib/logger.js';
 import { createLinkHooks } from '../../api/links/index.js';
 import type { ActivityThreadConfig } from './config.js';
@@ -16,7 +17,8 @@ export interface ActivityHost {
 }
 
 export function hostActivities(config: ActivityThreadConfig): ActivityHost {
-  const db = createPrisma(config.databaseUrl, { poolSize: config.dbPoolSize });
+  // Named as background work: the embedded database serves it after the API's statements (lib/db/pglite-server.ts).
+  const db = createPrisma(withApplicationName(config.databaseUrl, BACKGROUND_APPLICATION), { poolSize: config.dbPoolSize });
   const mailer = createMailer({ db, smtpUrl: config.smtpUrl, from: config.mailFrom });
   const logger = createLogger(config.logLevel, 'activities');
   let publicUrl = config.publicUrl;

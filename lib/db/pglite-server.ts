@@ -7,26 +7,41 @@
 // ReadyForQuery says a transaction is open.
 import { createServer, type Server, type Socket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
+import { BACKGROUND_APPLICATION } from './application-name.js';
 
 const SSL_REQUEST = 80877103;
 const CANCEL_REQUEST = 80877102;
 const GSSENC_REQUEST = 80877104;
 
+/**
+ * One holder at a time; a waiting foreground connection goes before every waiting background one (application_name
+ * BACKGROUND_APPLICATION: the activities). Background work is not held up, only served after what people wait on:
+ * pages, lists, the API's writes, resolving a step's people.
+ */
 class Mutex {
   private held = false;
   private waiters: (() => void)[] = [];
-  async acquire(): Promise<void> {
+  private background: (() => void)[] = [];
+  async acquire(isBackground = false): Promise<void> {
     if (!this.held) {
       this.held = true;
       return;
     }
-    await new Promise<void>((resolve) => this.waiters.push(resolve));
+    await new Promise<void>((resolve) => (isBackground ? this.background : this.waiters).push(resolve));
   }
   release(): void {
-    const next = this.waiters.shift();
+    const next = this.waiters.shift() ?? this.background.shift();
     if (next) next();
     else this.held = false;
   }
+}
+
+/** The parameters of a startup message (after its length and protocol version: name, value, …, terminated by 0). */
+function startupParameters(msg: Buffer): Map<string, string> {
+  const parts = msg.subarray(8).toString('utf8').split('\0');
+  const params = new Map<string, string>();
+  for (let i = 0; i + 1 < parts.length && parts[i]; i += 2) params.set(parts[i]!, parts[i + 1]!);
+  return params;
 }
 
 /** Follows the backend's messages in a byte stream and remembers the status of the last ReadyForQuery. */
@@ -77,13 +92,14 @@ export async function startSerialPglite(opts: { dataDir?: string; port: number }
     let unit: Buffer[] = [];
     let holding = false;
     let closed = false;
+    let isBackground = false;
     let chain: Promise<void> = Promise.resolve();
     const scanner = new ReadyScanner();
 
     const run = async (messages: Buffer[], endsExchange = true) => {
       if (closed) return;
       if (!holding) {
-        await lock.acquire();
+        await lock.acquire(isBackground);
         holding = true;
       }
       // The whole exchange in one call (PGlite's main loop reads message after message from the buffer, as a
@@ -132,6 +148,7 @@ export async function startSerialPglite(opts: { dataDir?: string; port: number }
           else if (code === CANCEL_REQUEST) socket.end();
           else {
             started = true;
+            isBackground = startupParameters(msg).get('application_name') === BACKGROUND_APPLICATION;
             enqueue(() => run([Buffer.from(msg)]));
           }
           continue;

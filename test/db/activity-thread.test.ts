@@ -8,7 +8,7 @@ import { createSealer } from '../../activities/pdf/index.js';
 import { startActivityThread, type ActivityThread } from '../../activities/thread/index.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { startTestSmtp, type TestSmtp } from '../support/smtp.js';
-import { idleThreadCount, threadNiceValues } from '../support/threads.js';
+import { canIdle, idleThreadCount, threadNiceValues } from '../support/threads.js';
 
 let t: TestDb;
 let smtp: TestSmtp;
@@ -95,7 +95,7 @@ describe('activity thread', () => {
     expect(threadNiceValues()).toContain(mine + 10);
   });
 
-  it.runIf(process.platform === 'linux')('runs in the idle scheduling class when asked (WORKER_ACTIVITY_IDLE), and answers as before', async () => {
+  it.runIf(canIdle)('runs in the idle scheduling class when asked (WORKER_ACTIVITY_IDLE), and answers as before', async () => {
     const before = idleThreadCount();
     const idle = startActivityThread({ databaseUrl: t.url, dbPoolSize: 1, mailFrom: FROM, publicUrl: 'http://localhost:3000', sealer, logLevel: 'silent', nice: 3, idle: true });
     try {

@@ -3,7 +3,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/embedded.js';
-import { idleThreadCount, threadNiceValues } from '../support/threads.js';
+import { BACKGROUND_APPLICATION, withApplicationName } from '../../lib/db/application-name.js';
+import { canIdle, idleThreadCount, threadNiceValues } from '../support/threads.js';
 
 let server: EmbeddedPostgres;
 const clients: pg.Client[] = [];
@@ -77,6 +78,27 @@ describe('embedded PostgreSQL (PGlite behind a socket)', () => {
     expect((await other.query('SELECT count(*)::int AS n FROM kv WHERE k = $1', ['orphan'])).rows).toEqual([{ n: 0 }]);
   });
 
+  it('serves a waiting foreground connection before waiting background ones (the activities), and still serves those', async () => {
+    const holder = await connect();
+    const background = new pg.Client({ connectionString: withApplicationName(server.url, BACKGROUND_APPLICATION) });
+    await background.connect();
+    clients.push(background);
+    const foreground = await connect();
+    // The holder's open transaction keeps PGlite; both others queue behind it, the background one first.
+    await holder.query('BEGIN');
+    await holder.query("INSERT INTO kv VALUES ('lane', 0)");
+    const order: string[] = [];
+    const bg = background.query("UPDATE kv SET v = v * 10 WHERE k = 'lane' RETURNING v").then((r) => order.push(`background ${r.rows[0].v}`));
+    await new Promise((r) => setTimeout(r, 50));
+    const fg = foreground.query("UPDATE kv SET v = v + 1 WHERE k = 'lane' RETURNING v").then((r) => order.push(`foreground ${r.rows[0].v}`));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(order).toEqual([]);
+    await holder.query('COMMIT');
+    await Promise.all([bg, fg]);
+    // The foreground update ran first (0 + 1), then the background one (1 * 10).
+    expect(order).toEqual(['foreground 1', 'background 10']);
+  });
+
   it('returns large results whole', async () => {
     const c = await connect();
     const r = await c.query("SELECT g AS n, repeat('x', 500) AS pad FROM generate_series(1, 5000) g");
@@ -101,7 +123,7 @@ describe('embedded PostgreSQL (PGlite behind a socket)', () => {
     }
   });
 
-  it.runIf(process.platform === 'linux')('runs in the idle scheduling class when asked (PGLITE_IDLE), and answers as before', async () => {
+  it.runIf(canIdle)('runs in the idle scheduling class when asked (PGLITE_IDLE), and answers as before', async () => {
     const before = idleThreadCount();
     const idle = await startEmbeddedPostgres({ idle: true });
     try {

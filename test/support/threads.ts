@@ -1,8 +1,12 @@
 // This process's threads from Linux /proc, the main thread first: each one's nice value (field 19 of its stat) and
 // scheduling policy (field 41: 0 normal, 5 idle).
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 
 export const SCHED_IDLE = 5;
+
+/** Whether threads can be moved to the idle class here (Linux with util-linux `chrt`, as lib/thread-priority.mjs does). */
+export const canIdle = process.platform === 'linux' && spawnSync('chrt', ['--help'], { stdio: 'ignore' }).status === 0;
 
 function threadStats(): { nice: number; policy: number }[] {
   const tids = readdirSync('/proc/self/task').sort((a, b) => Number(a) - Number(b));
