@@ -151,7 +151,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           idle: env.WORKER_ACTIVITY_IDLE ?? true,
         });
         // Resolving a step's people is what opens it: someone waits for that, so it runs here, at the process's
-        // priority (one read). Everything else — email, projection, audit, sealing — goes to the thread.
+        // priority (its reads go to the database as the API's do). Everything else — email, projection, audit,
+        // sealing — goes to the thread.
         const { resolveAssignees } = createActivities({ db, mailer, sealer, get publicUrl() { return publicUrlRef.get(); }, logger });
         activities = { ...activityThread.activities, resolveAssignees };
       } else {

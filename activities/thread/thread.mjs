@@ -10,6 +10,7 @@ const errorOf = (err) => ({ name: err?.name ?? 'Error', message: String(err?.mes
 // Not Linux, or not allowed: the thread runs at the process's priority.
 const niced = lowerThreadPriority(workerData.nice);
 const idle = workerData.idle ? idleThreadPriority() : false;
+if (workerData.idle && !idle) process.emitWarning('The activity thread could not enter the idle scheduling class (Linux with util-linux chrt); it runs at its nice value (WORKER_ACTIVITY_NICE).');
 
 let host;
 try {

@@ -14,14 +14,17 @@ const CANCEL_REQUEST = 80877102;
 const GSSENC_REQUEST = 80877104;
 
 /**
- * One holder at a time; a waiting foreground connection goes before every waiting background one (application_name
- * BACKGROUND_APPLICATION: the activities). Background work is not held up, only served after what people wait on:
- * pages, lists, the API's writes, resolving a step's people.
+ * One holder at a time; a waiting foreground connection goes before waiting background ones (application_name
+ * BACKGROUND_APPLICATION: the activities), so that what people wait on — pages, lists, the API's writes, resolving
+ * a step's people — is not queued behind projections and outbox rows. Not starved either: after
+ * FOREGROUND_RUN foreground turns in a row while background waits, the oldest background connection has its turn.
  */
+const FOREGROUND_RUN = 4;
 class Mutex {
   private held = false;
   private waiters: (() => void)[] = [];
   private background: (() => void)[] = [];
+  private run = 0;
   async acquire(isBackground = false): Promise<void> {
     if (!this.held) {
       this.held = true;
@@ -30,7 +33,9 @@ class Mutex {
     await new Promise<void>((resolve) => (isBackground ? this.background : this.waiters).push(resolve));
   }
   release(): void {
-    const next = this.waiters.shift() ?? this.background.shift();
+    const backgroundTurn = this.background.length > 0 && (this.waiters.length === 0 || this.run >= FOREGROUND_RUN);
+    const next = backgroundTurn ? this.background.shift() : this.waiters.shift();
+    this.run = backgroundTurn || this.background.length === 0 ? 0 : this.run + 1;
     if (next) next();
     else this.held = false;
   }
@@ -101,6 +106,12 @@ export async function startSerialPglite(opts: { dataDir?: string; port: number }
       if (!holding) {
         await lock.acquire(isBackground);
         holding = true;
+        // Closed while it waited: nothing to answer.
+        if (closed) {
+          holding = false;
+          lock.release();
+          return;
+        }
       }
       // The whole exchange in one call (PGlite's main loop reads message after message from the buffer, as a
       // server reads them from its socket) and its answers in one write: one trip into WASM and one syscall per

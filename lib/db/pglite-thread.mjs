@@ -6,7 +6,9 @@ import { tsImport } from 'tsx/esm/api';
 import { idleThreadPriority, lowerThreadPriority } from '../thread-priority.mjs';
 
 lowerThreadPriority(workerData.nice ?? 0);
-if (workerData.idle) idleThreadPriority();
+if (workerData.idle && !idleThreadPriority()) {
+  process.emitWarning('The embedded database thread could not enter the idle scheduling class (Linux with util-linux chrt); it runs at its nice value (PGLITE_NICE).');
+}
 
 const { startSerialPglite } = await tsImport('./pglite-server.ts', import.meta.url);
 try {

@@ -97,9 +97,12 @@ describe('activity thread', () => {
 
   it.runIf(canIdle)('runs in the idle scheduling class when asked (WORKER_ACTIVITY_IDLE), and answers as before', async () => {
     const before = idleThreadCount();
-    const idle = startActivityThread({ databaseUrl: t.url, dbPoolSize: 1, mailFrom: FROM, publicUrl: 'http://localhost:3000', sealer, logLevel: 'silent', nice: 3, idle: true });
+    const idle = startActivityThread({ databaseUrl: t.url, dbPoolSize: 1, smtpUrl: smtp.url, mailFrom: FROM, publicUrl: 'http://localhost:3000', sealer, logLevel: 'silent', nice: 3, idle: true });
     try {
-      expect(await idle.activities.revokeLinks({ caseId: 'thread-1', stepId: 'legal' })).toEqual({ revoked: 0 });
+      // The default set-up: an email goes out over real SMTP from the idle-class thread, once.
+      const input = { caseId: 'thread-1', kind: 'reminder' as const, key: 'thread-1/legal/reminder/idle', stepId: 'legal', stepName: 'Legal review', recipients: [{ email: 'iro@demo.rupp.edu.kh', name: 'IRO' }], dueAt: null };
+      expect(await idle.activities.notify(input)).toEqual({ sent: 1, duplicates: 0 });
+      expect(await idle.activities.notify(input)).toEqual({ sent: 0, duplicates: 1 });
       expect(idle.idle()).toBe(true);
       // The thread (and the helper threads it started afterwards); the main thread stays in the normal class.
       expect(idleThreadCount()).toBeGreaterThan(before);

@@ -99,6 +99,23 @@ describe('embedded PostgreSQL (PGlite behind a socket)', () => {
     expect(order).toEqual(['foreground 1', 'background 10']);
   });
 
+  it('gives a waiting background connection its turn after four foreground turns in a row (no starvation)', async () => {
+    const holder = await connect();
+    const background = new pg.Client({ connectionString: withApplicationName(server.url, BACKGROUND_APPLICATION) });
+    await background.connect();
+    clients.push(background);
+    const foreground = await Promise.all(Array.from({ length: 6 }, () => connect()));
+    await holder.query('BEGIN');
+    const order: string[] = [];
+    const bg = background.query('SELECT 1').then(() => order.push('background'));
+    await new Promise((r) => setTimeout(r, 50));
+    const fg = foreground.map((c, i) => c.query('SELECT 1').then(() => order.push(`foreground ${i}`)));
+    await new Promise((r) => setTimeout(r, 50));
+    await holder.query('COMMIT');
+    await Promise.all([bg, ...fg]);
+    expect(order).toEqual(['foreground 0', 'foreground 1', 'foreground 2', 'foreground 3', 'background', 'foreground 4', 'foreground 5']);
+  });
+
   it('returns large results whole', async () => {
     const c = await connect();
     const r = await c.query("SELECT g AS n, repeat('x', 500) AS pad FROM generate_series(1, 5000) g");

@@ -106,6 +106,19 @@ describe('idempotency keys', () => {
     ]);
   });
 
+  it("a decision's state is the workflow's own answer to its Update (recorded in history), not a second request", async () => {
+    const c = await openCase('State in the Update answer');
+    const res = await decide(c.id, IRO, { action: 'approve', stepId: 'iro_check', documentSha256: c.sha });
+    expect(res.status).toBe(200);
+    const { state } = (await res.json()) as { state: State };
+    const history = await h.runtime.client.workflow.getHandle(c.id).fetchHistory();
+    const completed = history.events!.filter((e) => e.workflowExecutionUpdateCompletedEventAttributes).at(-1)!;
+    const payload = completed.workflowExecutionUpdateCompletedEventAttributes!.outcome!.success!.payloads![0]!;
+    const recorded = JSON.parse(Buffer.from(payload.data!).toString('utf8')) as { state?: State };
+    expect(recorded.state).toEqual(state);
+    expect(stepStatus(state, 'iro_check')).toBe('approved');
+  });
+
   it('an answer without the state (a view too large for history, a worker from before) gets it from a Query after the Update', async () => {
     const c = await openCase('Answer without state');
     const person = await h.t.db.person.findUniqueOrThrow({ where: { email: IRO } });

@@ -5,8 +5,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 
 export const SCHED_IDLE = 5;
 
-/** Whether threads can be moved to the idle class here (Linux with util-linux `chrt`, as lib/thread-priority.mjs does). */
-export const canIdle = process.platform === 'linux' && spawnSync('chrt', ['--help'], { stdio: 'ignore' }).status === 0;
+/** Whether the idle class can be entered here (Linux, util-linux `chrt`, a kernel that allows it): tried on `true`. */
+export const canIdle = process.platform === 'linux' && spawnSync('chrt', ['--idle', '0', 'true'], { stdio: 'ignore' }).status === 0;
 
 function threadStats(): { nice: number; policy: number }[] {
   const tids = readdirSync('/proc/self/task').sort((a, b) => Number(a) - Number(b));

@@ -138,8 +138,11 @@ describe('approval workflow (time-skipping server)', () => {
       expect(plain).not.toHaveProperty('state');
       // A repeat: the first answer, state and all, from Temporal's record of the update.
       expect(await h.send(r1, cmd, 'answer-1', { withState: true })).toEqual(answer);
-      // A view whose JSON is beyond MAX_STATE_IN_ANSWER stays out of history: the answer has the result alone.
-      const long = await h.send(actor('r3@moeys.kh'), { ...cmd, comment: 'x'.repeat(MAX_STATE_IN_ANSWER) }, undefined, { withState: true });
+      // A view whose JSON is beyond MAX_STATE_IN_ANSWER bytes stays out of history: the answer has the result alone.
+      // In Khmer (three bytes a character) the comment is over the cap in bytes though a third of it in characters.
+      const khmer = 'ក'.repeat(Math.ceil(MAX_STATE_IN_ANSWER / 3));
+      expect(JSON.stringify({ comment: khmer }).length).toBeLessThan(MAX_STATE_IN_ANSWER / 2);
+      const long = await h.send(actor('r3@moeys.kh'), { ...cmd, comment: khmer }, undefined, { withState: true });
       expect(long).toMatchObject({ ok: true, command: 'approve', stepStatus: 'approved' });
       expect(long).not.toHaveProperty('state');
       expect((await h.state()).stages[0]!.steps[0]).toMatchObject({ status: 'approved', approvals: 2 });

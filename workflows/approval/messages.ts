@@ -63,7 +63,7 @@ export interface CommandRequest {
 /** A command's answer: its result and, when asked for, the actor's view of the case after it. */
 export type CommandAnswer = CommandResult & { state?: CaseView };
 
-/** The largest view (characters of JSON) an answer carries; every answer is kept in the case's history. */
+/** The largest view (bytes of JSON in UTF-8) an answer carries; every answer is kept in the case's history. */
 export const MAX_STATE_IN_ANSWER = 32_768;
 
 /**

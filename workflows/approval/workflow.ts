@@ -105,7 +105,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
         answered.set(id, result);
         if (answered.size > MAX_ANSWERED) answered.delete(answered.keys().next().value!);
       }
-      return withState ? answerWithState(result, engine.view(state, actor)) : result;
+      return withState ? answerWithState(result, () => engine.view(state, actor)) : result;
     },
     {
       // Rejected here, an update leaves no trace in history; the API maps the type to 403 / 409 / 422.
@@ -265,9 +265,29 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
   return { caseId: input.caseId, outcome, runs, sealedId };
 }
 
-/** The result with the actor's view, unless the view is too large to keep in history (the caller queries then). */
-function answerWithState(result: engine.CommandResult, view: engine.CaseView): CommandAnswer {
-  return JSON.stringify(view).length <= MAX_STATE_IN_ANSWER ? { ...result, state: view } : result;
+/**
+ * The result with the actor's view, unless the view is too large to keep in history or cannot be built: the
+ * caller queries then. The command is applied either way, so the answer must not fail.
+ */
+function answerWithState(result: engine.CommandResult, view: () => engine.CaseView): CommandAnswer {
+  try {
+    const state = view();
+    return utf8Length(JSON.stringify(state)) <= MAX_STATE_IN_ANSWER ? { ...result, state } : result;
+  } catch (err) {
+    log.warn('answered without the state', { error: String(err) });
+    return result;
+  }
+}
+
+/** Bytes of a string in UTF-8 (Khmer takes three a character): what the answer weighs in history. */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // A surrogate pair (4 bytes) counts 2 for each half.
+    n += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 2 : 3;
+  }
+  return n;
 }
 
 /**
