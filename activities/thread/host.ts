@@ -17,7 +17,7 @@ export interface ActivityHost {
 }
 
 export function hostActivities(config: ActivityThreadConfig): ActivityHost {
-  // Named as background work: the embedded database serves it after the API's statements (lib/db/pglite-server.ts).
+  // Named, so that PostgreSQL's pg_stat_activity tells the activities' connections from the API's.
   const db = createPrisma(withApplicationName(config.databaseUrl, BACKGROUND_APPLICATION), { poolSize: config.dbPoolSize });
   const mailer = createMailer({ db, smtpUrl: config.smtpUrl, from: config.mailFrom });
   const logger = createLogger(config.logLevel, 'activities');

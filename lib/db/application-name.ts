@@ -1,5 +1,5 @@
-// The application_name a database connection announces: shown by PostgreSQL (pg_stat_activity), and read by the
-// embedded PGlite server (lib/db/pglite-server.ts), which serves background connections after the others.
+// The application_name a database connection announces, shown by PostgreSQL (pg_stat_activity): the activities'
+// connections are told apart from the API's.
 
 /** The activities' connections (activities/thread/host.ts): projections, audit rows, outbox, sealing. */
 export const BACKGROUND_APPLICATION = 'chain-activities';

@@ -7,46 +7,26 @@
 // ReadyForQuery says a transaction is open.
 import { createServer, type Server, type Socket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
-import { BACKGROUND_APPLICATION } from './application-name.js';
 
 const SSL_REQUEST = 80877103;
 const CANCEL_REQUEST = 80877102;
 const GSSENC_REQUEST = 80877104;
 
-/**
- * One holder at a time; a waiting foreground connection goes before waiting background ones (application_name
- * BACKGROUND_APPLICATION: the activities), so that what people wait on — pages, lists, the API's writes, resolving
- * a step's people — is not queued behind projections and outbox rows. Not starved either: after
- * FOREGROUND_RUN foreground turns in a row while background waits, the oldest background connection has its turn.
- */
-const FOREGROUND_RUN = 4;
 class Mutex {
   private held = false;
   private waiters: (() => void)[] = [];
-  private background: (() => void)[] = [];
-  private run = 0;
-  async acquire(isBackground = false): Promise<void> {
+  async acquire(): Promise<void> {
     if (!this.held) {
       this.held = true;
       return;
     }
-    await new Promise<void>((resolve) => (isBackground ? this.background : this.waiters).push(resolve));
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
   release(): void {
-    const backgroundTurn = this.background.length > 0 && (this.waiters.length === 0 || this.run >= FOREGROUND_RUN);
-    const next = backgroundTurn ? this.background.shift() : this.waiters.shift();
-    this.run = backgroundTurn || this.background.length === 0 ? 0 : this.run + 1;
+    const next = this.waiters.shift();
     if (next) next();
     else this.held = false;
   }
-}
-
-/** The parameters of a startup message (after its length and protocol version: name, value, …, terminated by 0). */
-function startupParameters(msg: Buffer): Map<string, string> {
-  const parts = msg.subarray(8).toString('utf8').split('\0');
-  const params = new Map<string, string>();
-  for (let i = 0; i + 1 < parts.length && parts[i]; i += 2) params.set(parts[i]!, parts[i + 1]!);
-  return params;
 }
 
 /** Follows the backend's messages in a byte stream and remembers the status of the last ReadyForQuery. */
@@ -97,14 +77,13 @@ export async function startSerialPglite(opts: { dataDir?: string; port: number }
     let unit: Buffer[] = [];
     let holding = false;
     let closed = false;
-    let isBackground = false;
     let chain: Promise<void> = Promise.resolve();
     const scanner = new ReadyScanner();
 
     const run = async (messages: Buffer[], endsExchange = true) => {
       if (closed) return;
       if (!holding) {
-        await lock.acquire(isBackground);
+        await lock.acquire();
         holding = true;
         // Closed while it waited: nothing to answer.
         if (closed) {
@@ -159,7 +138,6 @@ export async function startSerialPglite(opts: { dataDir?: string; port: number }
           else if (code === CANCEL_REQUEST) socket.end();
           else {
             started = true;
-            isBackground = startupParameters(msg).get('application_name') === BACKGROUND_APPLICATION;
             enqueue(() => run([Buffer.from(msg)]));
           }
           continue;

@@ -3,7 +3,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/embedded.js';
-import { BACKGROUND_APPLICATION, withApplicationName } from '../../lib/db/application-name.js';
 import { canIdle, idleThreadCount, threadNiceValues } from '../support/threads.js';
 
 let server: EmbeddedPostgres;
@@ -76,44 +75,6 @@ describe('embedded PostgreSQL (PGlite behind a socket)', () => {
     await c.end();
     const other = await connect();
     expect((await other.query('SELECT count(*)::int AS n FROM kv WHERE k = $1', ['orphan'])).rows).toEqual([{ n: 0 }]);
-  });
-
-  it('serves a waiting foreground connection before waiting background ones (the activities), and still serves those', async () => {
-    const holder = await connect();
-    const background = new pg.Client({ connectionString: withApplicationName(server.url, BACKGROUND_APPLICATION) });
-    await background.connect();
-    clients.push(background);
-    const foreground = await connect();
-    // The holder's open transaction keeps PGlite; both others queue behind it, the background one first.
-    await holder.query('BEGIN');
-    await holder.query("INSERT INTO kv VALUES ('lane', 0)");
-    const order: string[] = [];
-    const bg = background.query("UPDATE kv SET v = v * 10 WHERE k = 'lane' RETURNING v").then((r) => order.push(`background ${r.rows[0].v}`));
-    await new Promise((r) => setTimeout(r, 50));
-    const fg = foreground.query("UPDATE kv SET v = v + 1 WHERE k = 'lane' RETURNING v").then((r) => order.push(`foreground ${r.rows[0].v}`));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(order).toEqual([]);
-    await holder.query('COMMIT');
-    await Promise.all([bg, fg]);
-    // The foreground update ran first (0 + 1), then the background one (1 * 10).
-    expect(order).toEqual(['foreground 1', 'background 10']);
-  });
-
-  it('gives a waiting background connection its turn after four foreground turns in a row (no starvation)', async () => {
-    const holder = await connect();
-    const background = new pg.Client({ connectionString: withApplicationName(server.url, BACKGROUND_APPLICATION) });
-    await background.connect();
-    clients.push(background);
-    const foreground = await Promise.all(Array.from({ length: 6 }, () => connect()));
-    await holder.query('BEGIN');
-    const order: string[] = [];
-    const bg = background.query('SELECT 1').then(() => order.push('background'));
-    await new Promise((r) => setTimeout(r, 50));
-    const fg = foreground.map((c, i) => c.query('SELECT 1').then(() => order.push(`foreground ${i}`)));
-    await new Promise((r) => setTimeout(r, 50));
-    await holder.query('COMMIT');
-    await Promise.all([bg, ...fg]);
-    expect(order).toEqual(['foreground 0', 'foreground 1', 'foreground 2', 'foreground 3', 'background', 'foreground 4', 'foreground 5']);
   });
 
   it('returns large results whole', async () => {
