@@ -4,8 +4,9 @@
 // this process on PGlite in memory (or PostgreSQL from --database-url). Baseline: bench/bare-workflow.ts with
 // the same Updates, the same number of (no-op) activities per case, the same concurrency.
 // CPU per case is measured for both sides (this process and the Temporal server).
-// A decision's round trip runs from sending it until a read shows it (its own answer, which carries the new state;
-// a query after the Update for the bare one).
+// A decision's round trip runs from sending it until a read shows it: on both sides its own answer, which carries
+// the new state (the engine's HTTP answer, the bare Update's result). Both sides' clients run on a load thread
+// (bench/lib/load.ts).
 // Flags: --cases N (200) --concurrency N (20) --database-url URL --bench-sqlite [FILE] --poll-ms N (10)
 // --max-poll-ms N (100: waiting for a step to open backs off to this) --warmup N (20) --rounds N (4: measured
 // rounds, engine and bare taking turns to go first; both workers run throughout) --serial N (34: then cases one at

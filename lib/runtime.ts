@@ -15,7 +15,7 @@ import { createLinkHooks } from '../api/links/index.js';
 import { webLayer } from '../web/layer.js';
 import { createChainWorker, ensureSearchAttributes } from '../worker/create-worker.js';
 import { createPrisma, type Db } from './db/client.js';
-import type { CommonEnv } from './env.js';
+import type { ApiEnv, CommonEnv, WorkerEnv } from './env.js';
 import type { Logger } from './logger.js';
 import { connectClient, connectWorkerConnection } from './temporal.js';
 import { createSealer, ensureDevCertificate, startSealThread, type SealerSource, type SealThread } from '../activities/pdf/index.js';
@@ -32,16 +32,8 @@ export async function readSealerSource(env: CommonEnv): Promise<SealerSource> {
 }
 
 export interface RuntimeOptions {
-  env: CommonEnv & {
-    PORT?: number;
-    HOST?: string;
-    WORKER_MAX_ACTIVITIES?: number;
-    WORKER_ACTIVITY_THREAD?: boolean;
-    WORKER_ACTIVITY_NICE?: number;
-    WORKER_ACTIVITY_IDLE?: boolean;
-    COOKIE_SECURE?: boolean;
-    API_KEY_CACHE_SECONDS?: number;
-  };
+  /** The API's and the worker's own variables are optional: a process running one of them has only its own. */
+  env: CommonEnv & Partial<Omit<ApiEnv, keyof CommonEnv> & Omit<WorkerEnv, keyof CommonEnv>>;
   databaseUrl: string;
   temporalAddress: string;
   logger: Logger;
@@ -130,6 +122,19 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const publicUrlRef = { get: () => publicUrl };
     const sealerSource = await readSealerSource(env);
     const sealer = createSealer(sealerSource);
+    /** The activities on this event loop, with this process's clients. */
+    const onEventLoop = (sealThread?: SealThread): Activities =>
+      createActivities({
+        db,
+        mailer,
+        sealer,
+        sealThread,
+        get publicUrl() {
+          return publicUrlRef.get();
+        },
+        logger,
+        ...createLinkHooks({ db, publicUrl: () => publicUrlRef.get() }),
+      });
     if (opts.worker) {
       await ensureSearchAttributes(client, env.TEMPORAL_NAMESPACE, logger).catch((err) =>
         logger.warn({ err: String(err) }, 'could not register search attributes; register them on the cluster (see README)'),
@@ -153,22 +158,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         // Resolving a step's people is what opens it: someone waits for that, so it runs here, at the process's
         // priority (its reads go to the database as the API's do). Everything else — email, projection, audit,
         // sealing — goes to the thread.
-        const { resolveAssignees } = createActivities({ db, mailer, sealer, get publicUrl() { return publicUrlRef.get(); }, logger });
-        activities = { ...activityThread.activities, resolveAssignees };
+        activities = { ...activityThread.activities, resolveAssignees: onEventLoop().resolveAssignees };
       } else {
         // On the event loop, with decisions rendered and sealed on a thread of their own (the .p12 parsed once there too).
         sealThread = startSealThread(sealerSource);
-        activities = createActivities({
-          db,
-          mailer,
-          sealer,
-          sealThread,
-          get publicUrl() {
-            return publicUrlRef.get();
-          },
-          logger,
-          ...createLinkHooks({ db, publicUrl: () => publicUrlRef.get() }),
-        });
+        activities = onEventLoop(sealThread);
       }
       worker = await createChainWorker({
         connection,

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 let ticksPerSecond: number | undefined;
-export function clockTicks(): number {
+function clockTicks(): number {
   if (ticksPerSecond === undefined) {
     try {
       ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -16,18 +16,19 @@ export function clockTicks(): number {
   return ticksPerSecond;
 }
 
-/** User + system CPU of a process in ms, or null when it cannot be read. */
-function processCpuMs(pid: number | undefined): number | null {
-  if (!pid) return null;
+/** A /proc stat file (a process's or a thread's): its name, user + system CPU in ms and nice value; null when it cannot be read. */
+export function readStat(path: string): { name: string; cpuMs: number; nice: number } | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const stat = readFileSync(path, 'utf8');
+    // Fields after the name (which may hold spaces): state is field 3, utime 14, stime 15, nice 19.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks();
+    return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks(), nice: Number(fields[16]) };
   } catch {
     return null;
   }
 }
+
+const processCpuMs = (pid: number | undefined): number | null => (pid ? (readStat(`/proc/${pid}/stat`)?.cpuMs ?? null) : null);
 
 export interface CpuMark {
   selfMs: number;

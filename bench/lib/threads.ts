@@ -1,8 +1,8 @@
 // Per-thread CPU of this process while one side of the bench runs (`--threads`; Linux only): which thread the
-// CPU per case goes to — the main event loop (API, bench client, the workers' JavaScript), the workflow threads,
+// CPU per case goes to — the main event loop (API, the workers' JavaScript), the load thread (both sides' clients), the workflow threads,
 // the activity and PGlite threads (lowered priority), the Temporal core's Rust threads, V8's helpers.
-import { readFileSync, readdirSync } from 'node:fs';
-import { clockTicks } from './cpu.js';
+import { readdirSync } from 'node:fs';
+import { readStat } from './cpu.js';
 
 interface ThreadCpu {
   name: string;
@@ -21,15 +21,9 @@ export function threadMark(): ThreadMark {
     return out;
   }
   for (const tid of tids) {
-    try {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      // Fields after the name: state is field 3, utime 14, stime 15, nice 19.
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(tid, { name, nice: Number(f[16]), ms: ((Number(f[11]) + Number(f[12])) * 1000) / clockTicks() });
-    } catch {
-      // The thread ended meanwhile.
-    }
+    // Null: the thread ended meanwhile.
+    const t = readStat(`/proc/self/task/${tid}/stat`);
+    if (t) out.set(tid, { name: t.name, nice: t.nice, ms: t.cpuMs });
   }
   return out;
 }
