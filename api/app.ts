@@ -21,6 +21,8 @@ export interface AppDeps {
   db: Db;
   temporal: Client;
   taskQueue: string;
+  /** Cases are started with eager workflow start (`temporal` on a NativeConnection; see create-case.ts). */
+  eagerStart?: boolean;
   logger: Logger;
   publicUrl: string;
   /** Embedded (local, single-process) mode: the outbox page and relaxed cookie flags. */

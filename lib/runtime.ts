@@ -17,7 +17,7 @@ import { createChainWorker, ensureSearchAttributes } from '../worker/create-work
 import { createPrisma, type Db } from './db/client.js';
 import type { ApiEnv, CommonEnv, WorkerEnv } from './env.js';
 import type { Logger } from './logger.js';
-import { connectClient, connectWorkerConnection } from './temporal.js';
+import { clientOn, connectTemporal } from './temporal.js';
 import { createSealer, ensureDevCertificate, startSealThread, type SealerSource, type SealThread } from '../activities/pdf/index.js';
 
 /**
@@ -89,7 +89,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { env, logger } = opts;
   installSdkLogging(logger);
   const db = createPrisma(opts.databaseUrl, { poolSize: opts.dbPoolSize });
-  const client = await connectClient(env, opts.temporalAddress);
+  // One connection for the API's client and the worker (lib/temporal.ts).
+  const connection = await connectTemporal(env, opts.temporalAddress);
+  const client = clientOn(connection, env);
   const port = opts.port ?? env.PORT ?? 3000;
   let publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
   const mailer = createMailer({ db, smtpUrl: env.SMTP_URL, from: env.MAIL_FROM });
@@ -102,19 +104,16 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let activityThread: ActivityThread | undefined;
 
   let sealThread: SealThread | undefined;
-  let workerConnection: { close(): Promise<void> } | undefined;
   const stop = async () => {
     for (const t of repairTimers) clearTimeout(t);
     if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
     server?.closeAllConnections?.();
     if (worker && worker.getState() === 'RUNNING') worker.shutdown();
     await workerRun?.catch((err) => logger.error({ err }, 'worker stopped with an error'));
-    // A worker that never ran leaves its connection to us (a running one closes it when it stops).
-    if (!workerRun) await workerConnection?.close().catch(() => undefined);
     mailer.close();
     await sealThread?.close();
     await activityThread?.close();
-    await client.connection.close().catch(() => undefined);
+    await connection.close().catch(() => undefined);
     await db.$disconnect();
   };
 
@@ -139,8 +138,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       await ensureSearchAttributes(client, env.TEMPORAL_NAMESPACE, logger).catch((err) =>
         logger.warn({ err: String(err) }, 'could not register search attributes; register them on the cluster (see README)'),
       );
-      const connection = await connectWorkerConnection(env, opts.temporalAddress);
-      workerConnection = connection;
       let activities: Activities;
       if (env.WORKER_ACTIVITY_THREAD ?? true) {
         // Activities on their own thread at a lower priority (activities/thread): people's requests first.
@@ -172,7 +169,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         workflowBundle: opts.workflowBundle,
         maxConcurrentActivityTaskExecutions: env.WORKER_MAX_ACTIVITIES,
       });
-      workerRun = worker.run().finally(() => connection.close().catch(() => undefined));
+      workerRun = worker.run();
     }
 
     if (opts.api) {
@@ -180,6 +177,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         db,
         temporal: client,
         taskQueue: env.TEMPORAL_TASK_QUEUE,
+        // A worker above shares the client's connection: a new case's first task goes straight to it (without one,
+        // the Temporal core starts the case as usual).
+        eagerStart: true,
         logger,
         get publicUrl() {
           return publicUrlRef.get();

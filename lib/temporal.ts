@@ -16,11 +16,12 @@ export function connectionOptions(env: CommonEnv, address: string) {
   return { address, tls, apiKey: env.TEMPORAL_API_KEY };
 }
 
-export async function connectClient(env: CommonEnv, address = env.TEMPORAL_ADDRESS ?? 'localhost:7233'): Promise<Client> {
-  const connection = await NativeConnection.connect(connectionOptions(env, address));
-  return new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-}
-
-export async function connectWorkerConnection(env: CommonEnv, address = env.TEMPORAL_ADDRESS ?? 'localhost:7233'): Promise<NativeConnection> {
+/**
+ * The process's one connection: its API client and its worker share it (lib/runtime.ts). Sharing is what lets a
+ * case's first workflow task go straight from the start request to the worker beside it (eager workflow start).
+ */
+export async function connectTemporal(env: CommonEnv, address = env.TEMPORAL_ADDRESS ?? 'localhost:7233'): Promise<NativeConnection> {
   return NativeConnection.connect(connectionOptions(env, address));
 }
+
+export const clientOn = (connection: NativeConnection, env: CommonEnv): Client => new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });

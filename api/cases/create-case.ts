@@ -30,9 +30,15 @@ export interface CreateCaseOptions {
   input: z.infer<typeof createCaseBody>;
   /** Optional client-chosen key: the same key returns the case created the first time. */
   idempotencyKey?: string;
+  /**
+   * Ask for eager workflow start (the client must be on a NativeConnection, as lib/temporal.ts makes it): when a
+   * worker polling `taskQueue` shares that connection (one process, lib/runtime.ts), the workflow's first task is
+   * handed to it in the start's answer instead of waiting on the server for a poll; otherwise the start is as usual.
+   */
+  eagerStart?: boolean;
 }
 
-export async function createCase(opts: CreateCaseOptions) {
+export async function createCase(opts: CreateCaseOptions): Promise<{ created: boolean; caseId: string; eagerlyStarted?: boolean }> {
   const { db, identity, input } = opts;
   // The pages' forms reach here without the JSON schema's limit on the title.
   if (input.title.length > TITLE_MAX) throw new AppError('validation_failed', 'The title is not valid.', { issues: [{ path: 'body.title', message: `at most ${TITLE_MAX} characters` }] });
@@ -92,11 +98,13 @@ export async function createCase(opts: CreateCaseOptions) {
   }
 
   const workflowInput = approvalInput({ caseId, type: input.type, institution: institution.code, title: input.title, policy: policy.definition, fields, identity, sha256 });
+  let eagerlyStarted: boolean;
   try {
     // With a deadline: a repeat or the repair may act on this case only once this request is surely done with it.
-    await opts.temporal.withDeadline(Date.now() + START_DEADLINE_MS, () =>
-      opts.temporal.workflow.start(approvalWorkflow, { workflowId: caseId, taskQueue: opts.taskQueue, args: [workflowInput] }),
+    const handle = await opts.temporal.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+      opts.temporal.workflow.start(approvalWorkflow, { workflowId: caseId, taskQueue: opts.taskQueue, args: [workflowInput], ...(opts.eagerStart ? { requestEagerStart: true } : {}) }),
     );
+    eagerlyStarted = handle.eagerlyStarted;
   } catch (err) {
     // A start whose answer was lost (a timeout, a dropped connection) may have started the workflow all the same:
     // then the case exists and is kept. The row is removed only when Temporal says there is no such workflow, so
@@ -109,7 +117,7 @@ export async function createCase(opts: CreateCaseOptions) {
     }
     throw mayHaveStarted(err);
   }
-  return { created: true, caseId };
+  return { created: true, caseId, eagerlyStarted };
 }
 
 /** How long the first request may wait for Temporal: for the start, then for the question whether it started. */

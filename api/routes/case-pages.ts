@@ -144,6 +144,7 @@ export function casePageRoutes(deps: AppDeps): Router {
             db: deps.db,
             temporal: deps.temporal,
             taskQueue: deps.taskQueue,
+            eagerStart: deps.eagerStart,
             identity: x.id,
             input: { type: 'strategy', institution: x.institution, title: x.title, fields: x.fields, document: x.document },
             // The form's own id: submitting it twice opens one case.
@@ -248,6 +249,7 @@ export function casePageRoutes(deps: AppDeps): Router {
           db: deps.db,
           temporal: deps.temporal,
           taskQueue: deps.taskQueue,
+          eagerStart: deps.eagerStart,
           identity: id,
           input: { type: 'strategy_report', institution: t.row.institution.code, title, fields: { strategyCaseId: t.row.id, point: t.point, actuals, narrative }, document },
           idempotencyKey: `form-${values.formId}`,

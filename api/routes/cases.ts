@@ -34,7 +34,8 @@ export function caseRoutes(deps: AppDeps): Router {
     },
     async ({ body, idempotencyKey }, req, res) => {
       const identity = requireIdentity(req);
-      const { created, caseId } = await createCase({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, identity, input: body, idempotencyKey });
+      const { created, caseId, eagerlyStarted } = await createCase({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, eagerStart: deps.eagerStart, identity, input: body, idempotencyKey });
+      if (created) req.log.debug({ caseId, eagerlyStarted }, 'case started');
       const view = await getCase({ db: deps.db, temporal: deps.temporal, identity, caseId, onQueryError: (err) => req.log.warn({ err: String(err) }, 'state query failed') });
       res.status(created ? 201 : 200).location(`/cases/${caseId}`).json(view);
     },

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { ServiceError, WorkflowNotFoundError, NamespaceNotFoundError } from '@temporalio/client';
+import { Client as TemporalClient, ServiceError, WorkflowNotFoundError, NamespaceNotFoundError } from '@temporalio/client';
 import { useHarness, workflowBundle, type Harness } from '../support/harness.js';
 import { threadNiceValues } from '../support/threads.js';
 import { startRuntime } from '../../lib/runtime.js';
@@ -21,6 +21,7 @@ import { createCase } from '../../api/cases/create-case.js';
 import { repairUnstartedCases } from '../../api/cases/repair-unstarted.js';
 import { loadIdentity } from '../../lib/identity.js';
 import type { Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 
 let h: Harness;
 useHarness((started) => (h = started));
@@ -435,6 +436,30 @@ describe('a workflow start whose answer is lost', () => {
     await age(startable!.id, 6 * 60_000);
     expect((await repairUnstartedCases({ db: h.t.db, temporal: real, taskQueue: h.taskQueue, pageSize: 1 })).started).toEqual([startable!.id]);
     expect(await running(unstartable!.id)).toBe(false);
+  });
+});
+
+describe('eager workflow start', () => {
+  it('hands a new case’s first task to the worker on the API’s connection; without one there, the case starts as usual', async () => {
+    const person = await h.t.db.person.findUniqueOrThrow({ where: { email: RECTOR } });
+    const identity = (await loadIdentity(h.t.db, person.id, 'api'))!;
+    const open = (title: string, temporal: Client, eagerStart?: boolean) =>
+      createCase({ db: h.t.db, temporal, taskQueue: h.taskQueue, identity, eagerStart, input: { type: 'strategy', institution: 'RUPP', title, fields: demoStrategyFields() } });
+    // A client on a connection of its own: no worker of this task queue polls through it.
+    const elsewhere = new TemporalClient({ connection: await NativeConnection.connect({ address: inject('temporalAddress') }) });
+    try {
+      const cases = [
+        { title: 'Started eagerly', started: await open('Started eagerly', h.runtime.client, true), eager: true },
+        { title: 'Started as usual', started: await open('Started as usual', h.runtime.client), eager: false },
+        { title: 'Eager asked, no worker there', started: await open('Eager asked, no worker there', elsewhere, true), eager: false },
+      ];
+      for (const c of cases) {
+        expect(c.started, c.title).toMatchObject({ created: true, eagerlyStarted: c.eager });
+        await waitFor(async () => (await stateOf(c.started.caseId, IRO)).allowed.some((a) => a.stepId === 'iro_check'), { what: `${c.title}: the first step open` });
+      }
+    } finally {
+      await elsewhere.connection.close();
+    }
   });
 });
 
