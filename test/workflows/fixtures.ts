@@ -28,6 +28,10 @@ export interface Recorder {
   /** Each seal with the audit event types stored when it was sealed (what the PDF lists). */
   sealed: { caseId: string; outcome: string; documentSha256: string; voidEvents?: number[]; auditedBefore: string[] }[];
   progress: { strategyCaseId: string; point: string; n: number }[];
+  /** The activities in the order they ran (resolveAssignees, notify, record). */
+  calls: string[];
+  /** Set by a test: a notification waits for it before it is recorded (an email still going out). */
+  holdNotify?: (n: NotifyInput) => Promise<void>;
 }
 
 export function fakeActivities(rec: Recorder): Activities {
@@ -42,9 +46,12 @@ export function fakeActivities(rec: Recorder): Activities {
   };
   return {
     async resolveAssignees(args) {
+      rec.calls.push('resolveAssignees');
       return Object.fromEntries(args.steps.map((s) => [s.stepId, s.assignees.flatMap((a) => resolve(args.institution, args.fields, a))]));
     },
     async notify(n) {
+      await rec.holdNotify?.(n);
+      rec.calls.push('notify');
       rec.notifications.push(n);
       return { sent: n.recipients.length, duplicates: 0 };
     },
@@ -57,6 +64,7 @@ export function fakeActivities(rec: Recorder): Activities {
       return { appended: events.length };
     },
     async record({ audit }) {
+      rec.calls.push('record');
       rec.projections++;
       for (const e of audit) if (!rec.audits.some((a) => a.idempotencyKey === e.idempotencyKey)) rec.audits.push({ type: e.type, idempotencyKey: e.idempotencyKey });
       return { appended: audit.length, applied: true };
@@ -76,7 +84,24 @@ export function fakeActivities(rec: Recorder): Activities {
   } as Activities;
 }
 
-export const newRecorder = (): Recorder => ({ notifications: [], projections: 0, audits: [], revoked: [], sealed: [], progress: [] });
+export const newRecorder = (): Recorder => ({ notifications: [], projections: 0, audits: [], revoked: [], sealed: [], progress: [], calls: [] });
+
+/** A notification held until `release` (its email still going out), and one that says when it is being held. */
+export function heldNotification(match: (n: NotifyInput) => boolean) {
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let holding!: () => void;
+  const held = new Promise<void>((r) => (holding = r));
+  return {
+    held,
+    release,
+    hold: async (n: NotifyInput) => {
+      if (!match(n)) return;
+      holding();
+      await released;
+    },
+  };
+}
 
 export const actor = (email: string, roles: Actor['roles'] = []): Actor => ({ email, via: 'api', roles });
 

@@ -31,8 +31,8 @@ export const workflowBundle = (): WorkflowBundleWithSourceMap => bundle;
 
 export const SHA = 'a'.repeat(64);
 
-export async function withCase<T>(inp: ApprovalInput, fn: (h: CaseHandle, rec: Recorder) => Promise<T>): Promise<T> {
-  const rec = newRecorder();
+export async function withCase<T>(inp: ApprovalInput, fn: (h: CaseHandle, rec: Recorder) => Promise<T>, opts: { recorder?: Recorder } = {}): Promise<T> {
+  const rec = opts.recorder ?? newRecorder();
   const taskQueue = `wf-${randomUUID()}`;
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: fakeActivities(rec) });
   return worker.runUntil(async () => {

@@ -2,11 +2,12 @@
 // replay against today's code, so that a change that would break cases already running fails here first.
 // When you change the workflow: keep the old fixtures passing (guard changed behaviour with patched()), and
 // record the new shape as well: RECORD_HISTORIES=1 npx vitest run test/workflows/replay.test.ts
-// Unprefixed files are what today's code writes (cases opened at engine version 4: no patch markers, the closing
-// decision stored before it is sealed, calendar revision 2); v1-, v2- and v3- are earlier generations (before the
-// patches, and with them asked through patched()), v4- cases opened at engine version 3 (sealed before the closing
-// decision was stored), v5-sequential-approved a case at engine version 4 decided before decisions asked for the
-// state in their answer; all must keep replaying.
+// Unprefixed files are what today's code writes (cases opened at engine version 5: no patch markers, a command that
+// arrives while effects run waits until the state so far is recorded); v1-, v2- and v3- are earlier generations
+// (before the patches, and with them asked through patched()), v4- cases opened at engine version 3 (sealed before
+// the closing decision was stored), v5-sequential-approved a case at engine version 4 decided before decisions
+// asked for the state in their answer, v6- cases at engine version 4 (v6-decision-during-email: the decision's
+// effects ran before the first projection); all must keep replaying.
 import { randomUUID } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,7 +17,7 @@ import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-uti
 import { repoRoot } from '../../lib/paths.js';
 import { workflowsPath } from '../../worker/create-worker.js';
 import { SHA, advanceDays, closed, env, useTimeSkipping, waitOpen, withCase } from './harness.js';
-import { actor, input, policies } from './fixtures.js';
+import { actor, heldNotification, input, newRecorder, policies } from './fixtures.js';
 
 useTimeSkipping();
 
@@ -56,6 +57,26 @@ const scenarios: Record<string, () => Promise<string>> = {
       await h.handle.result();
       return h.handle.workflowId;
     }),
+  // The first decision arrives while its step's email is still going out (people decide from the case page before
+  // the email lands): the workflow is in the middle of that step's effects when the Update comes.
+  'decision-during-email': () => {
+    const email = heldNotification((n) => n.kind === 'task' && n.stepId === 'iro_check');
+    const recorder = { ...newRecorder(), holdNotify: email.hold };
+    return withCase(
+      input(`rec-during-${randomUUID()}`, policies.sequential()),
+      async (h) => {
+        await email.held;
+        await h.send(actor('iro@rupp.kh'), { type: 'approve', stepId: 'iro_check', documentSha256: SHA }, undefined, { withState: true });
+        email.release();
+        await waitOpen(h);
+        await h.settle();
+        await h.send(actor('rector@rupp.kh'), { type: 'approve', stepId: 'endorse', documentSha256: SHA }, undefined, { withState: true });
+        await h.handle.result();
+        return h.handle.workflowId;
+      },
+      { recorder },
+    );
+  },
   // A signed-off strategy with a period: the approval workflow starts its progress schedule (child workflow).
   // Last, and awaited by polling: the child's timers must not move the shared test server's clock (see closed()).
   'strategy-approved-progress': () =>
@@ -71,7 +92,10 @@ const scenarios: Record<string, () => Promise<string>> = {
 
 describe('replay of recorded histories', () => {
   it.runIf(record)('records the scenario histories (RECORD_HISTORIES=1)', async () => {
+    // RECORD_SCENARIOS=a,b records only those.
+    const only = process.env.RECORD_SCENARIOS?.split(',');
     for (const [name, run] of Object.entries(scenarios)) {
+      if (only && !only.includes(name)) continue;
       const workflowId = await run();
       const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
       await writeFile(path.join(dir, `${name}.json`), historyToJSON(history));

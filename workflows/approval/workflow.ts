@@ -51,12 +51,21 @@ const PATCHES = {
   'strategy-progress-schedule': 3,
   /** The audit rows (and projection) of the closing transition are recorded before the decision is sealed. */
   'audit-before-seal': 4,
+  /**
+   * A command that arrives while effects run (a decision while its step's email goes out) has its own effects wait
+   * until the state so far is recorded: otherwise commands arriving one after another kept the projection, the
+   * audit log and the search attributes (GET /me/tasks) waiting until the case fell quiet.
+   */
+  'record-before-next-command': 5,
 } as const;
 type Patch = keyof typeof PATCHES;
 const hasPatch = (input: ApprovalInput, id: Patch): boolean => (input.engineVersion ?? 0) >= PATCHES[id] || patched(id);
 
 export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOutcome> {
   const queue: engine.Effect[] = [];
+  /** Effects of commands that arrived while `queue` ran: they run once what came before is recorded. */
+  const afterRecord: engine.Effect[] = [];
+  let runningEffects = false;
   let projectionSeq = input.carried?.projectionSeq ?? 0;
   let audited = input.carried?.auditedEvents ?? 0;
   /** The fields (as JSON) that the last projection of this run carried. */
@@ -99,7 +108,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
       if (!result) {
         const applied = engine.applyCommand(state, actor, command, Date.now());
         state = applied.state;
-        queue.push(...applied.effects);
+        (runningEffects && hasPatch(input, 'record-before-next-command') ? afterRecord : queue).push(...applied.effects);
         dirty = true;
         result = applied.result;
         answered.set(id, result);
@@ -230,10 +239,16 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
   }
 
   for (;;) {
+    runningEffects = true;
     while (queue.length) await run(queue.shift()!);
+    runningEffects = false;
     if (dirty) {
       dirty = false;
       await flush();
+      continue;
+    }
+    if (afterRecord.length) {
+      queue.push(...afterRecord.splice(0));
       continue;
     }
     if (outcome) break;
@@ -242,7 +257,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
     if (info.continueAsNewSuggested || info.historyLength > (input.maxHistoryEvents ?? MAX_HISTORY_EVENTS)) {
       // Let in-flight updates finish, so that no caller is left without an answer, then carry the state over.
       await condition(allHandlersFinished);
-      if (queue.length === 0 && !dirty) {
+      if (queue.length === 0 && afterRecord.length === 0 && !dirty) {
         const carried: CarriedState = { engine: state, projectionSeq, auditedEvents: audited, runs, ...(answered.size ? { answered: [...answered] } : {}) };
         log.info('continuing as new', { caseId: input.caseId, historyLength: info.historyLength, runs });
         return continueAsNew<typeof approvalWorkflow>({ ...input, carried });
