@@ -52,9 +52,9 @@ const PATCHES = {
   /** The audit rows (and projection) of the closing transition are recorded before the decision is sealed. */
   'audit-before-seal': 4,
   /**
-   * A command that arrives while effects run (a decision while its step's email goes out) has its own effects wait
-   * until the state so far is recorded: otherwise commands arriving one after another kept the projection, the
-   * audit log and the search attributes (GET /me/tasks) waiting until the case fell quiet.
+   * A command that arrives while effects run (a decision while its step's email goes out) is recorded before the
+   * next email goes out: otherwise commands arriving one after another kept the projection, the audit log and the
+   * search attributes (GET /me/tasks) waiting until the case fell quiet. Its step opening is not delayed.
    */
   'record-before-next-command': 5,
 } as const;
@@ -63,9 +63,9 @@ const hasPatch = (input: ApprovalInput, id: Patch): boolean => (input.engineVers
 
 export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOutcome> {
   const queue: engine.Effect[] = [];
-  /** Effects of commands that arrived while `queue` ran: they run once what came before is recorded. */
-  const afterRecord: engine.Effect[] = [];
+  /** Effects were running when a command arrived: its state is recorded before the next email (see PATCHES). */
   let runningEffects = false;
+  let recordOwed = false;
   let projectionSeq = input.carried?.projectionSeq ?? 0;
   let audited = input.carried?.auditedEvents ?? 0;
   /** The fields (as JSON) that the last projection of this run carried. */
@@ -108,7 +108,8 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
       if (!result) {
         const applied = engine.applyCommand(state, actor, command, Date.now());
         state = applied.state;
-        (runningEffects && hasPatch(input, 'record-before-next-command') ? afterRecord : queue).push(...applied.effects);
+        queue.push(...applied.effects);
+        if (runningEffects && hasPatch(input, 'record-before-next-command')) recordOwed = true;
         dirty = true;
         result = applied.result;
         answered.set(id, result);
@@ -143,6 +144,13 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
       }
       case 'notify': {
         if (effect.recipients.length === 0) return;
+        if (recordOwed) {
+          recordOwed = false;
+          if (dirty) {
+            dirty = false;
+            await flush();
+          }
+        }
         await acts.notify({
           caseId: input.caseId,
           kind: effect.kind,
@@ -247,17 +255,13 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
       await flush();
       continue;
     }
-    if (afterRecord.length) {
-      queue.push(...afterRecord.splice(0));
-      continue;
-    }
     if (outcome) break;
 
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > (input.maxHistoryEvents ?? MAX_HISTORY_EVENTS)) {
       // Let in-flight updates finish, so that no caller is left without an answer, then carry the state over.
       await condition(allHandlersFinished);
-      if (queue.length === 0 && afterRecord.length === 0 && !dirty) {
+      if (queue.length === 0 && !dirty) {
         const carried: CarriedState = { engine: state, projectionSeq, auditedEvents: audited, runs, ...(answered.size ? { answered: [...answered] } : {}) };
         log.info('continuing as new', { caseId: input.caseId, historyLength: info.historyLength, runs });
         return continueAsNew<typeof approvalWorkflow>({ ...input, carried });
