@@ -237,8 +237,8 @@ try {
   const mean = (f: (x: (typeof sampled)[number]) => number) => round1(sampled.reduce((a, x) => a + f(x), 0) / sampled.length);
   say(`engine activities (mean queue wait + run, ${sample.length} cases): ${formatTiming(mergeTiming(sampled))}`);
   // The baseline copies the probe's activities (each phase run to its end before the next decision). Under load a
-  // decision often arrives while a step's email goes out; the engine then records the projection and audit once
-  // for both transitions, so its cases may run fewer activities than the baseline's.
+  // decision often arrives while a step's email goes out; the engine then records it together with what came before
+  // it, before the next email, so its cases may run an activity or so fewer than the baseline's.
   say(`engine cases as run (same ${sample.length}): ${mean((x) => x.activities)} activities, ${mean((x) => x.workflowTasks)} workflow tasks, ${mean((x) => x.events)} history events on average (baseline: ${facts.activities} activities)`);
   const bareSummary = describeRun('bare  ', args.cases, sides.bare);
   const bareFacts = await historyFacts(client, sides.bare.timings[0]!.id);
