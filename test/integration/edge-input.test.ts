@@ -69,7 +69,10 @@ async function problem(res: Response, status: number, code: string) {
 
 /** A case sent back to the rector, ready for a resubmission. */
 async function sendBack(c: { id: string; sha: string }) {
-  expect((await decide(c.id, IRO, { action: 'send_back', stepId: 'iro_check', documentSha256: c.sha, comment: 'Add the budget lines.' })).status).toBe(200);
+  // After a resubmission the IRO check opens again once its people are resolved (an activity): wait for it.
+  await waitFor(async () => (await stateOf(c.id, IRO)).allowed.some((a) => a.stepId === 'iro_check' && a.actions.includes('send_back')), { what: 'the IRO check open' });
+  const res = await decide(c.id, IRO, { action: 'send_back', stepId: 'iro_check', documentSha256: c.sha, comment: 'Add the budget lines.' });
+  expect(res.status, await res.clone().text()).toBe(200);
   await waitFor(async () => (await stateOf(c.id, RECTOR)).allowed.some((a) => a.actions.includes('resubmit')), { what: 'sent back' });
 }
 
