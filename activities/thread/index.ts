@@ -71,8 +71,7 @@ export function startActivityThread(
       if ('ready' in m) {
         niced = m.niced;
         idle = m.idle;
-      }
-      else if ('fatal' in m) failAll(revive(m.error), w);
+      } else if ('fatal' in m) failAll(revive(m.error), w);
       else if ('id' in m) {
         const p = pending.get(m.id);
         if (!p) return;

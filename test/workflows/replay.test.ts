@@ -7,7 +7,8 @@
 // (before the patches, and with them asked through patched()), v4- cases opened at engine version 3 (sealed before
 // the closing decision was stored), v5-sequential-approved a case at engine version 4 decided before decisions
 // asked for the state in their answer, v6- cases at engine version 4 (v6-decision-during-email: the decision's
-// effects ran before the first projection); all must keep replaying.
+// effects ran before the first projection); patched-decision-during-email is a version-4 case run by today's code
+// (its patch marker mid-history). All must keep replaying.
 import { randomUUID } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -23,6 +24,26 @@ useTimeSkipping();
 
 const dir = path.join(repoRoot, 'test', 'fixtures', 'histories');
 const record = process.env.RECORD_HISTORIES === '1';
+
+/** The first decision arrives while its step's email is still going out (see the scenario below). */
+function decisionDuringEmail(engineVersion?: number): Promise<string> {
+  const email = heldNotification((n) => n.kind === 'task' && n.stepId === 'iro_check');
+  const recorder = { ...newRecorder(), holdNotify: email.hold };
+  return withCase(
+    { ...input(`rec-during-${engineVersion ?? 'current'}-${randomUUID()}`, policies.sequential()), ...(engineVersion === undefined ? {} : { engineVersion }) },
+    async (h) => {
+      await email.held;
+      await h.send(actor('iro@rupp.kh'), { type: 'approve', stepId: 'iro_check', documentSha256: SHA }, undefined, { withState: true });
+      email.release();
+      await waitOpen(h);
+      await h.settle();
+      await h.send(actor('rector@rupp.kh'), { type: 'approve', stepId: 'endorse', documentSha256: SHA }, undefined, { withState: true });
+      await h.handle.result();
+      return h.handle.workflowId;
+    },
+    { recorder },
+  );
+}
 
 /** Scenarios whose histories are recorded: together they pass through every branch of the workflow loop. */
 const scenarios: Record<string, () => Promise<string>> = {
@@ -59,24 +80,10 @@ const scenarios: Record<string, () => Promise<string>> = {
     }),
   // The first decision arrives while its step's email is still going out (people decide from the case page before
   // the email lands): the workflow is in the middle of that step's effects when the Update comes.
-  'decision-during-email': () => {
-    const email = heldNotification((n) => n.kind === 'task' && n.stepId === 'iro_check');
-    const recorder = { ...newRecorder(), holdNotify: email.hold };
-    return withCase(
-      input(`rec-during-${randomUUID()}`, policies.sequential()),
-      async (h) => {
-        await email.held;
-        await h.send(actor('iro@rupp.kh'), { type: 'approve', stepId: 'iro_check', documentSha256: SHA }, undefined, { withState: true });
-        email.release();
-        await waitOpen(h);
-        await h.settle();
-        await h.send(actor('rector@rupp.kh'), { type: 'approve', stepId: 'endorse', documentSha256: SHA }, undefined, { withState: true });
-        await h.handle.result();
-        return h.handle.workflowId;
-      },
-      { recorder },
-    );
-  },
+  'decision-during-email': () => decisionDuringEmail(),
+  // The same for a case opened at engine version 4 and still running on today's code: it asks patched() and
+  // records the marker of `record-before-next-command` in the middle of its history.
+  'patched-decision-during-email': () => decisionDuringEmail(4),
   // A signed-off strategy with a period: the approval workflow starts its progress schedule (child workflow).
   // Last, and awaited by polling: the child's timers must not move the shared test server's clock (see closed()).
   'strategy-approved-progress': () =>
