@@ -11,6 +11,7 @@ import { notFoundHandler, problemHandler } from './http/problem.js';
 import { jsonBodies, rejectUnsafeInput } from './http/input-limits.js';
 import { systemRoutes } from './routes/system.js';
 import { caseRoutes } from './routes/cases.js';
+import type { CaseChanges } from '../lib/case-changes.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { verifyRoutes } from './routes/verify.js';
 import { policyRoutes } from './routes/policies.js';
@@ -39,6 +40,10 @@ export interface AppDeps {
   authenticators?: ((deps: AppDeps) => express.RequestHandler)[];
   /** How long a valid API key's identity is remembered (API_KEY_CACHE_SECONDS); unset or 0: looked up every request. */
   apiKeyCacheMs?: number;
+  /** Reads waiting for a case to change, told by this process's worker (lib/case-changes.ts); absent without one. */
+  caseChanges?: CaseChanges;
+  /** How often a waiting read looks again by itself (CASE_WAIT_RECHECK_MS; default 1 s). */
+  caseWaitRecheckMs?: number;
 }
 
 export function createApp(deps: AppDeps): Express {

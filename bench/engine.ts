@@ -11,6 +11,7 @@
 // --max-poll-ms N (100: waiting for a step to open backs off to this) --warmup N (20) --rounds N (4: measured
 // rounds, engine and bare taking turns to go first; both workers run throughout) --serial N (34: then cases one at
 // a time on each side, half of them each going first, for the round trips without queueing; 0: none).
+// --engine-poll (the engine's client polls for a step to open as the bare one does, instead of waiting reads).
 // The last line printed is one JSON object. Exit 0 whether or not the goals are met; non-zero on errors.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -163,7 +164,7 @@ try {
     port: 0,
   });
   const setup = await setUpEngine(runtime.db);
-  const engine = engineDriver({ url: runtime.url!, client, setup, pollMs: args.pollMs, maxPollMs: args.maxPollMs });
+  const engine = engineDriver({ url: runtime.url!, client, setup, pollMs: args.pollMs, maxPollMs: args.maxPollMs, waitForChanges: !args.enginePoll });
 
   // One case with the workflow idle before each decision: its history gives clean phases.
   const probe = await engine.runCase(-1, { settle: true });
@@ -190,6 +191,7 @@ try {
     bare: { taskQueue: bareQueue, input, runId },
     pollMs: args.pollMs,
     maxPollMs: args.maxPollMs,
+    waitForChanges: !args.enginePoll,
   });
   const loaded = load;
   const run = (side: 'engine' | 'bare', n: number, offset: number, concurrency = args.concurrency) => loaded.run({ side, n, offset, concurrency });

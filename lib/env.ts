@@ -48,6 +48,11 @@ export const apiEnv = commonEnv.extend({
   COOKIE_SECURE: bool.optional(),
   /** Seconds a valid API key's identity is remembered between requests (0: look it up on every request). */
   API_KEY_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
+  /**
+   * How often (ms) a read waiting for a case to change (GET /cases/:id?changedSince=) looks again by itself. With a
+   * worker in the same process it is woken at once anyway; the API on its own relies on this.
+   */
+  CASE_WAIT_RECHECK_MS: z.coerce.number().int().min(100).max(30_000).default(1000),
 });
 
 export const workerEnv = commonEnv.extend({

@@ -18,6 +18,7 @@ import { createPrisma, type Db } from './db/client.js';
 import type { ApiEnv, CommonEnv, WorkerEnv } from './env.js';
 import type { Logger } from './logger.js';
 import { clientOn, connectTemporal } from './temporal.js';
+import { CaseChanges } from './case-changes.js';
 import { createSealer, ensureDevCertificate, startSealThread, type SealerSource, type SealThread } from '../activities/pdf/index.js';
 
 /**
@@ -56,6 +57,8 @@ export interface Runtime {
   /** Base URL of the HTTP server when started. */
   url?: string;
   publicUrl: string;
+  /** Reads waiting for a case to change, woken by this process's worker (absent without a worker). */
+  caseChanges?: CaseChanges;
   stop(): Promise<void>;
 }
 
@@ -102,6 +105,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let url: string | undefined;
   const repairTimers: NodeJS.Timeout[] = [];
   let activityThread: ActivityThread | undefined;
+  let caseChanges: CaseChanges | undefined;
 
   let sealThread: SealThread | undefined;
   const stop = async () => {
@@ -161,7 +165,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         sealThread = startSealThread(sealerSource);
         activities = onEventLoop(sealThread);
       }
+      caseChanges = new CaseChanges();
+      const told = caseChanges;
       worker = await createChainWorker({
+        caseChanged: (caseId) => told.announce(caseId),
         connection,
         namespace: env.TEMPORAL_NAMESPACE,
         taskQueue: env.TEMPORAL_TASK_QUEUE,
@@ -188,6 +195,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         smtp: !!env.SMTP_URL,
         sealer,
         apiKeyCacheMs: (env.API_KEY_CACHE_SECONDS ?? 0) * 1000,
+        // Waiting reads are woken by the worker above; without one in this process they look again every so often.
+        caseChanges,
+        caseWaitRecheckMs: env.CASE_WAIT_RECHECK_MS,
         ...webLayer({ mailer, cookieSecure: env.COOKIE_SECURE ?? !opts.embedded }),
       });
       server = await new Promise<Server>((resolve, reject) => {
@@ -226,6 +236,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     get publicUrl() {
       return publicUrl;
     },
+    caseChanges,
     stop,
   };
 }

@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type InjectedSinks, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import protos from '@temporalio/proto';
 import type { Activities } from '../activities/index.js';
 import { allSearchAttributeKeys } from '../workflows/approval/search-attributes.js';
+import type { CaseSinks } from '../workflows/approval/messages.js';
 import type { Logger } from '../lib/logger.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -16,6 +17,13 @@ export interface ChainWorkerOptions {
   /** A pre-built bundle (tests build one per file); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   maxConcurrentActivityTaskExecutions?: number;
+  /** A case's state moved on (the approval workflow's sink, outside history): wakes reads waiting for it. */
+  caseChanged?: (caseId: string, version: string) => void;
+}
+
+/** The sinks the workflows call (workflows/approval/messages.ts): never during replay. */
+export function chainSinks(caseChanged: ChainWorkerOptions['caseChanged'] = () => undefined): InjectedSinks<CaseSinks> {
+  return { cases: { changed: { fn: (_info, caseId, version) => caseChanged(caseId, version), callDuringReplay: false } } };
 }
 
 export function createChainWorker(opts: ChainWorkerOptions): Promise<Worker> {
@@ -26,6 +34,7 @@ export function createChainWorker(opts: ChainWorkerOptions): Promise<Worker> {
     activities: opts.activities,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
+    sinks: chainSinks(opts.caseChanged),
   });
 }
 

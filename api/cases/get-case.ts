@@ -1,5 +1,6 @@
 // A case as the caller may see it: the DB row (what surrounds the workflow) merged with the workflow's own
 // state from a Query (the source of truth in flight), including what the caller may do now.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../lib/db/client.js';
 import { AppError } from '../../lib/errors.js';
@@ -8,6 +9,7 @@ import { canReadCase, type CaseAccessView } from '../../lib/authz.js';
 import type { CaseType } from '../../domain/case-types.js';
 import { stateQuery, type CaseView, type CommandResult } from '../../workflows/approval/messages.js';
 import { toViewer } from './viewer.js';
+import type { CaseChanges } from '../../lib/case-changes.js';
 
 export interface GetCaseOptions {
   db: Db;
@@ -188,4 +190,44 @@ export async function getCase(opts: GetCaseOptions) {
     stateSource,
     state: state ?? row.summary,
   };
+}
+
+export interface WaitForChange {
+  /** The version the caller has (`state.version` of an earlier answer): answer once the case's differs. */
+  changedSince: string;
+  /** How long to wait at most. */
+  waitMs: number;
+  /** Reads waiting in this process, told by the worker's sink; without it the read only looks again every recheckMs. */
+  changes?: CaseChanges;
+  /** How often to look again without being told (a worker in another process). */
+  recheckMs: number;
+  /** The client went away. */
+  signal?: AbortSignal;
+}
+
+/**
+ * GET /cases/:id?changedSince=&wait=: the case as getCase gives it, once its state version differs from the one
+ * the caller has — at once when it already does, otherwise when the workflow says it changed, or when the wait is
+ * over (the same version again: nothing changed). A case whose workflow cannot be asked has no version: answered
+ * at once. Each look is the full read, access check included.
+ */
+export async function getCaseWhenChanged(opts: GetCaseOptions, wait: WaitForChange) {
+  const deadline = Date.now() + wait.waitMs;
+  for (;;) {
+    // Watch before reading, so that a change between the read and the wait wakes it.
+    const watch = wait.changes?.watch(opts.caseId);
+    try {
+      const view = await getCase(opts);
+      const version = view.stateSource === 'workflow' ? (view.state as CaseView).version : undefined;
+      const left = deadline - Date.now();
+      // Too many reads waiting already (the registry refused a watch): answered now, the client asks again.
+      const full = wait.changes !== undefined && watch === undefined;
+      if (version === undefined || version !== wait.changedSince || left <= 0 || full || wait.signal?.aborted) return view;
+      if (watch) await watch.changed(Math.min(left, wait.recheckMs), wait.signal);
+      else await sleep(Math.min(left, wait.recheckMs), undefined, { signal: wait.signal }).catch(() => undefined);
+      if (wait.signal?.aborted) return view;
+    } finally {
+      watch?.stop();
+    }
+  }
 }

@@ -36,6 +36,29 @@ export const versionNumber = z.coerce.number().int().min(1).max(MAX_INT4);
 
 export const caseIdParams = z.object({ id: z.string().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'a case id') });
 
+/** The longest a read may wait for a change (seconds): below common proxy and client timeouts. */
+export const MAX_WAIT_SECONDS = 30;
+
+/** GET /cases/:id: optionally wait until the state version differs from the caller's. */
+export const getCaseQuery = z
+  .object({
+    changedSince: z
+      .string()
+      .max(40)
+      .regex(/^\d+\.\d+$/, 'a state version such as 1.4 (state.version of an earlier answer)')
+      .optional()
+      .describe("Answer once the case's state version (state.version) differs from this one: at once if it already does, else when it changes or `wait` is over."),
+    wait: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_WAIT_SECONDS)
+      .optional()
+      .describe(`Seconds to wait for a change (with changedSince; default 20, at most ${MAX_WAIT_SECONDS}).`),
+  })
+  .strict()
+  .refine((q) => q.wait === undefined || q.changedSince !== undefined, { message: 'wait needs changedSince', path: ['wait'] });
+
 export const listCasesQuery = z
   .object({
     type: caseType.optional(),

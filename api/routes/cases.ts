@@ -3,14 +3,19 @@ import { z } from 'zod';
 import { route } from '../http/routes.js';
 import { requireIdentity } from '../auth/authenticate.js';
 import type { AppDeps } from '../app.js';
-import { caseIdParams, caseRow, createCaseBody, listCasesQuery, versionNumber } from '../cases/schemas.js';
+import { caseIdParams, caseRow, createCaseBody, getCaseQuery, listCasesQuery, versionNumber } from '../cases/schemas.js';
 import { createCase } from '../cases/create-case.js';
-import { getCase } from '../cases/get-case.js';
+import { getCase, getCaseWhenChanged } from '../cases/get-case.js';
 import { listCases } from '../cases/list-cases.js';
 import { countCases, countCasesQuery } from '../cases/count-cases.js';
 import { loadReadableCase } from '../cases/get-case.js';
 import { diffFields } from '../../domain/strategy/changes.js';
 import { AppError } from '../../lib/errors.js';
+
+/** A read with changedSince and no wait waits this long (seconds). */
+const DEFAULT_WAIT_SECONDS = 20;
+/** How often a waiting read looks again when no worker in this process tells it of changes (CASE_WAIT_RECHECK_MS). */
+export const DEFAULT_RECHECK_MS = 1000;
 
 export function caseRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -78,10 +83,27 @@ export function caseRoutes(deps: AppDeps): Router {
       summary: "A case: its record, documents and the workflow's live state, with what you may do now.",
       tag: 'cases',
       params: caseIdParams,
-      responses: { 200: { description: 'the case' }, 404: { description: 'no such case, or not yours to see' } },
+      query: getCaseQuery,
+      responses: {
+        200: { description: 'the case (with changedSince: once its state version differs, or the same version when the wait is over)' },
+        404: { description: 'no such case, or not yours to see' },
+        422: { description: 'a malformed changedSince, or wait outside 0–30 or without changedSince' },
+      },
     },
-    async ({ params }, req) =>
-      getCase({ db: deps.db, temporal: deps.temporal, identity: requireIdentity(req), caseId: params.id, onQueryError: (err) => req.log.warn({ err: String(err) }, 'state query failed') }),
+    async ({ params, query }, req, res) => {
+      const opts = { db: deps.db, temporal: deps.temporal, identity: requireIdentity(req), caseId: params.id, onQueryError: (err: unknown) => req.log.warn({ err: String(err) }, 'state query failed') };
+      if (query.changedSince === undefined) return getCase(opts);
+      // The client may give up before the wait is over: stop waiting then.
+      const gone = new AbortController();
+      res.on('close', () => gone.abort());
+      return getCaseWhenChanged(opts, {
+        changedSince: query.changedSince,
+        waitMs: (query.wait ?? DEFAULT_WAIT_SECONDS) * 1000,
+        changes: deps.caseChanges,
+        recheckMs: deps.caseWaitRecheckMs ?? DEFAULT_RECHECK_MS,
+        signal: gone.signal,
+      });
+    },
   );
 
   route(

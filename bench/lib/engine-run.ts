@@ -85,7 +85,7 @@ export async function setUpEngine(db: Db): Promise<EngineSetup> {
 interface CaseBody {
   id: string;
   documents: { sha256: string }[];
-  state: { status?: string; stages?: { steps: { id: string; status: string }[] }[]; allowed?: { stepId?: string; actions: string[] }[] };
+  state: { status?: string; version?: string; stages?: { steps: { id: string; status: string }[] }[]; allowed?: { stepId?: string; actions: string[] }[] };
 }
 
 export interface CaseTiming {
@@ -106,8 +106,16 @@ export interface EngineDriver {
   runCase(i: number, opts?: { settle?: boolean }): Promise<CaseTiming>;
 }
 
-export function engineDriver(opts: { url: string; client: Client; setup: EngineSetup; pollMs: number; maxPollMs: number }): EngineDriver {
-  const { url, client, setup, pollMs, maxPollMs } = opts;
+export function engineDriver(opts: {
+  url: string;
+  client: Client;
+  setup: EngineSetup;
+  pollMs: number;
+  maxPollMs: number;
+  /** Wait for a step to open with reads that wait for a change (changedSince), as the engine's clients may; false: poll as the bare side does. */
+  waitForChanges: boolean;
+}): EngineDriver {
+  const { url, client, setup, pollMs, maxPollMs, waitForChanges } = opts;
   const requests = { reads: 0, writes: 0 };
   // The load generator should cost little next to what it measures: plain node:http on kept-alive connections
   // (fetch's web streams cost the client several times more CPU per request, and it shares this process).
@@ -168,6 +176,8 @@ export function engineDriver(opts: { url: string; client: Client; setup: EngineS
       const created = await call('POST', '/cases', setup.submitterKey, { type: 'strategy', institution: BENCH_INSTITUTION, title: `Bench case ${i}`, fields: strategyFields(i) }, [201]);
       const id = created.id;
       const sha = created.documents[0]!.sha256;
+      /** The case's state version as last seen (any viewer's answer). */
+      let version = created.state?.version;
       const timing: CaseTiming = { id, createMs: performance.now() - t0, roundTripMs: [], postMs: [], openWaitMs: [], totalMs: 0 };
       let last: CaseBody | undefined;
       for (let s = 0; s < STEPS.length; s++) {
@@ -175,13 +185,22 @@ export function engineDriver(opts: { url: string; client: Client; setup: EngineS
         const key = setup.stepKeys[s]!;
         const tw = performance.now();
         if (!last || !mayApprove(last, step.stepId)) {
-          await pollUntil(() => call('GET', `/cases/${id}`, key), (c) => mayApprove(c, step.stepId), { everyMs: pollMs, maxEveryMs: maxPollMs, what: `${id}: ${step.stepId} open` });
+          let seen: CaseBody | undefined;
+          // A read that answers when the case changes (the step opening), again until the step is ours.
+          while (waitForChanges && version !== undefined && !(seen && mayApprove(seen, step.stepId))) {
+            seen = await call('GET', `/cases/${id}?changedSince=${version}&wait=10`, key);
+            version = seen.state?.version;
+          }
+          if (!seen || !mayApprove(seen, step.stepId)) {
+            await pollUntil(() => call('GET', `/cases/${id}`, key), (c) => mayApprove(c, step.stepId), { everyMs: pollMs, maxEveryMs: maxPollMs, what: `${id}: ${step.stepId} open` });
+          }
         }
         if (o.settle) await settle(id);
         timing.openWaitMs.push(performance.now() - tw);
         const t = performance.now();
         const answer = await call('POST', `/cases/${id}/decisions`, key, { action: 'approve', stepId: step.stepId, documentSha256: sha });
         timing.postMs.push(performance.now() - t);
+        version = answer.state?.version;
         if (stepStatus(answer, step.stepId) === 'approved') {
           // The answer carries the decider's new state: readable now. The next decider reads their own.
           last = undefined;
@@ -189,6 +208,7 @@ export function engineDriver(opts: { url: string; client: Client; setup: EngineS
           // Confirm as the next decider: the same read shows whether their step is open yet.
           const readerKey = setup.stepKeys[s + 1] ?? key;
           last = await pollUntil(() => call('GET', `/cases/${id}`, readerKey), (c) => stepStatus(c, step.stepId) === 'approved', { everyMs: pollMs, what: `${id}: ${step.stepId} approved` });
+          version = last.state?.version;
         }
         timing.roundTripMs.push(performance.now() - t);
       }

@@ -19,6 +19,8 @@ export interface LoadConfig {
   bare: { taskQueue: string; input: BareInput; runId: string };
   pollMs: number;
   maxPollMs: number;
+  /** The engine's client waits for steps to open with reads that wait for a change (false: polls, as the bare one). */
+  waitForChanges: boolean;
 }
 
 export interface LoadRun {
@@ -41,7 +43,7 @@ export async function startLoad(cfg: LoadConfig) {
   // The same kind of connection as the engine's API uses (lib/temporal.ts): the bare side's Updates go the same way.
   const connection = await NativeConnection.connect({ address: cfg.address });
   const client = new Client({ connection, namespace: cfg.namespace });
-  const engine = engineDriver({ url: cfg.url, client, setup: cfg.setup, pollMs: cfg.pollMs, maxPollMs: cfg.maxPollMs });
+  const engine = engineDriver({ url: cfg.url, client, setup: cfg.setup, pollMs: cfg.pollMs, maxPollMs: cfg.maxPollMs, waitForChanges: cfg.waitForChanges });
   const bare = bareDriver({ client, ...cfg.bare, pollMs: cfg.pollMs, maxPollMs: cfg.maxPollMs });
   return {
     async run(r: LoadRun): Promise<LoadResult> {

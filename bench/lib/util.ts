@@ -22,12 +22,14 @@ export interface BenchArgs {
   serial: number;
   /** Print each side's CPU per case per thread of this process (Linux). */
   threads: boolean;
+  /** The engine's client polls for a step to open as the bare one does, instead of reads that wait for a change. */
+  enginePoll: boolean;
 }
 
-const usage = `usage: npm run bench -- [--cases N] [--concurrency N] [--database-url URL] [--bench-sqlite [FILE]] [--poll-ms N] [--max-poll-ms N] [--warmup N] [--rounds N] [--serial N] [--threads]`;
+const usage = `usage: npm run bench -- [--cases N] [--concurrency N] [--database-url URL] [--bench-sqlite [FILE]] [--poll-ms N] [--max-poll-ms N] [--warmup N] [--rounds N] [--serial N] [--threads] [--engine-poll]`;
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { cases: 200, concurrency: 20, pollMs: 10, maxPollMs: 100, warmup: 20, rounds: 4, serial: 34, threads: false };
+  const args: BenchArgs = { cases: 200, concurrency: 20, pollMs: 10, maxPollMs: 100, warmup: 20, rounds: 4, serial: 34, threads: false, enginePoll: false };
   const int = (flag: string, v: string | undefined, min: number) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new Error(`${flag} needs an integer >= ${min}\n${usage}`);
@@ -46,6 +48,7 @@ export function parseArgs(argv: string[]): BenchArgs {
       case '--rounds': args.rounds = int(flag, value(), 1); break;
       case '--serial': args.serial = int(flag, value(), 0); break;
       case '--threads': args.threads = true; break;
+      case '--engine-poll': args.enginePoll = true; break;
       case '--database-url': {
         const v = value();
         if (!v) throw new Error(`--database-url needs a URL\n${usage}`);

@@ -184,6 +184,11 @@ export interface CaseView {
   dueAt: string | null;
   /** What the viewer may do now (empty without a viewer). */
   allowed: { stepId?: string; actions: string[] }[];
+  /**
+   * The case's state version, the same for every viewer: it changes whenever the state does (the workflow sets it;
+   * absent from workers older than it). A read can wait for it to change (GET /cases/:id?changedSince=).
+   */
+  version?: string;
 }
 
 export interface Summary {

@@ -30,6 +30,8 @@ export interface Recorder {
   progress: { strategyCaseId: string; point: string; n: number }[];
   /** The activities in the order they ran (resolveAssignees, notify, record). */
   calls: string[];
+  /** What the workflow announced through its sink (CaseSinks): case id and state version, in order. */
+  changes: { caseId: string; version: string }[];
   /** Set by a test: a notification waits for it before it is recorded (an email still going out). */
   holdNotify?: (n: NotifyInput) => Promise<void>;
 }
@@ -84,7 +86,7 @@ export function fakeActivities(rec: Recorder): Activities {
   } as Activities;
 }
 
-export const newRecorder = (): Recorder => ({ notifications: [], projections: 0, audits: [], revoked: [], sealed: [], progress: [], calls: [] });
+export const newRecorder = (): Recorder => ({ notifications: [], projections: 0, audits: [], revoked: [], sealed: [], progress: [], calls: [], changes: [] });
 
 /** A notification held until `release` (its email still going out), and one that says when it is being held. */
 export function heldNotification(match: (n: NotifyInput) => boolean) {

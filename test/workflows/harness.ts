@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { workflowsPath } from '../../worker/create-worker.js';
+import { chainSinks, workflowsPath } from '../../worker/create-worker.js';
 import { approvalWorkflow } from '../../workflows/approval/workflow.js';
 import { commandUpdate, stateQuery, type ApprovalInput, type CommandAnswer } from '../../workflows/approval/messages.js';
 import { progressWorkflowId } from '../../workflows/progress/messages.js';
@@ -34,7 +34,13 @@ export const SHA = 'a'.repeat(64);
 export async function withCase<T>(inp: ApprovalInput, fn: (h: CaseHandle, rec: Recorder) => Promise<T>, opts: { recorder?: Recorder } = {}): Promise<T> {
   const rec = opts.recorder ?? newRecorder();
   const taskQueue = `wf-${randomUUID()}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: fakeActivities(rec) });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: fakeActivities(rec),
+    sinks: chainSinks((caseId, version) => rec.changes.push({ caseId, version })),
+  });
   return worker.runUntil(async () => {
     const handle = await env.client.workflow.start(approvalWorkflow, { workflowId: inp.caseId, taskQueue, args: [inp] });
     const h: CaseHandle = {

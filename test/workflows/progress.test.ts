@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Context } from '@temporalio/activity';
 import { Worker } from '@temporalio/worker';
+import { chainSinks } from '../../worker/create-worker.js';
 import { createActivities, type Activities } from '../../activities/index.js';
 import { createMailer } from '../../activities/mailer.js';
 import type { Sealer } from '../../activities/pdf/index.js';
@@ -94,7 +95,7 @@ describe('progress-report schedule (time-skipping server, real activity and data
       },
     };
     const taskQueue = `progress-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: workflowBundle(), activities });
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: workflowBundle(), activities, sinks: chainSinks() });
     const workflowId = progressWorkflowId(strategyId);
     const emails = () => t.db.outboxMessage.findMany({ where: { caseId: strategyId }, orderBy: { createdAt: 'asc' } });
 

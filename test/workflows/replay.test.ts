@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { repoRoot } from '../../lib/paths.js';
-import { workflowsPath } from '../../worker/create-worker.js';
+import { chainSinks, workflowsPath } from '../../worker/create-worker.js';
 import { SHA, advanceDays, closed, env, useTimeSkipping, waitOpen, withCase } from './harness.js';
 import { actor, heldNotification, input, newRecorder, policies } from './fixtures.js';
 
@@ -114,7 +114,7 @@ describe('replay of recorded histories', () => {
     expect(files.length).toBeGreaterThanOrEqual(3);
     const histories = await Promise.all(files.map(async (f) => ({ workflowId: f, history: historyFromJSON(JSON.parse(await readFile(path.join(dir, f), 'utf8'))) })));
     const failures: string[] = [];
-    for await (const r of Worker.runReplayHistories({ workflowsPath, replayName: 'chain-replay' }, histories)) {
+    for await (const r of Worker.runReplayHistories({ workflowsPath, replayName: 'chain-replay', sinks: chainSinks() }, histories)) {
       if (r.error) failures.push(`${r.workflowId}: ${r.error.message}`);
     }
     expect(failures).toEqual([]);

@@ -1,5 +1,5 @@
 // Messages of the approval workflow, defined once and imported by both the workflow and the API.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineUpdate, type Sinks } from '@temporalio/workflow';
 import type { Actor, Command, CommandResult, EngineState, CaseView } from '../../domain/approval/index.js';
 import type { Policy } from '../../domain/routing/policy.js';
 import type { CaseType } from '../../domain/case-types.js';
@@ -74,3 +74,12 @@ export const commandUpdate = defineUpdate<CommandAnswer, [CommandRequest]>('comm
 
 /** The full state, shaped for the viewer (what they may do now); read-only. */
 export const stateQuery = defineQuery<CaseView, [Actor | undefined]>('state');
+
+/**
+ * What the workflow tells the worker's process outside history (a Temporal sink: no events, not called while
+ * replaying): its state moved on to `version`. The API wakes the reads that wait for a change of that case
+ * (GET /cases/:id?changedSince=…, lib/case-changes.ts).
+ */
+export interface CaseSinks extends Sinks {
+  cases: { changed(caseId: string, version: string): void };
+}

@@ -12,6 +12,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxySinks,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -19,11 +20,13 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import * as engine from '../../domain/approval/index.js';
-import { MAX_STATE_IN_ANSWER, commandUpdate, stateQuery, type ApprovalInput, type CarriedState, type CommandAnswer } from './messages.js';
+import { MAX_STATE_IN_ANSWER, commandUpdate, stateQuery, type ApprovalInput, type CarriedState, type CaseSinks, type CommandAnswer } from './messages.js';
 import { periodOf } from '../../domain/strategy/progress.js';
 import { progressWorkflowId } from '../progress/messages.js';
 import { strategyProgressWorkflow } from '../progress/workflow.js';
 import { assigneesKey, caseTypeKey, dueAtKey, institutionKey, stageKey, statusKey } from './search-attributes.js';
+
+const { cases: caseSinks } = proxySinks<CaseSinks>();
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -93,7 +96,19 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
   let outcome: ApprovalOutcome['outcome'] | undefined;
   let sealedId: string | undefined;
 
-  setHandler(stateQuery, (viewer) => engine.view(state, viewer));
+  // The state's version: this run and how often its state changed in it. Replays count alike, and a new run
+  // (continue-as-new) starts a new series, so a version never stands for two states.
+  let changes = 0;
+  const version = () => `${runs}.${changes}`;
+  /** The state moved on: to be recorded, and readers waiting for a change are woken (outside history). */
+  const changed = () => {
+    dirty = true;
+    changes++;
+    if (!workflowInfo().unsafe.isReplaying) caseSinks.changed(input.caseId, version());
+  };
+  const viewFor = (viewer: engine.Actor | undefined): engine.CaseView => ({ ...engine.view(state, viewer), version: version() });
+
+  setHandler(stateQuery, viewFor);
 
   // The results of the last updates by id, carried over continue-as-new: Temporal answers a repeated update id
   // with the first result only within one run, and a client retrying across a continue-as-new must get it too.
@@ -110,12 +125,12 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
         state = applied.state;
         queue.push(...applied.effects);
         if (runningEffects && hasPatch(input, 'record-before-next-command')) recordOwed = true;
-        dirty = true;
+        changed();
         result = applied.result;
         answered.set(id, result);
         if (answered.size > MAX_ANSWERED) answered.delete(answered.keys().next().value!);
       }
-      return withState ? answerWithState(result, () => engine.view(state, actor)) : result;
+      return withState ? answerWithState(result, () => viewFor(actor)) : result;
     },
     {
       // Rejected here, an update leaves no trace in history; the API maps the type to 403 / 409 / 422.
@@ -139,7 +154,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
         const next = engine.assigneesResolved(state, effect.requestId, resolved, Date.now());
         state = next.state;
         queue.push(...next.effects);
-        dirty = true;
+        changed();
         return;
       }
       case 'notify': {
@@ -276,7 +291,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
       const ticked = engine.tick(state, Date.now());
       state = ticked.state;
       queue.push(...ticked.effects);
-      dirty = true;
+      changed();
     }
   }
   await condition(allHandlersFinished);

@@ -1,0 +1,82 @@
+// Reads that wait for a case to change (GET /cases/:id?changedSince=<version>&wait=<seconds>): instead of polling,
+// a client holds one request open and gets its answer as soon as the case's state moves on. The approval workflow
+// says when through a Temporal sink (workflows/approval/messages.ts, CaseSinks), which its worker runs outside
+// history after each workflow task; this registry hands that on to the reads waiting in the same process. A read
+// whose process has no worker (the API run on its own) is not told: it looks again every `recheckMs`.
+
+export interface CaseWatch {
+  /**
+   * Resolves true once the case was announced since the watch began (at once when it already was), false when
+   * `ms` pass first or `signal` aborts.
+   */
+  changed(ms: number, signal?: AbortSignal): Promise<boolean>;
+  /** Stops watching (idempotent). */
+  stop(): void;
+}
+
+export class CaseChanges {
+  private readonly watches = new Map<string, Set<{ fire(): void }>>();
+  private watching = 0;
+
+  /** @param maxWatches Reads that may wait at once; beyond it a read answers at once (a client then asks again). */
+  constructor(readonly maxWatches = 2000) {}
+
+  /** Reads waiting now. */
+  get size(): number {
+    return this.watching;
+  }
+
+  /** The case's state moved on (its workflow's sink). */
+  announce(caseId: string): void {
+    const set = this.watches.get(caseId);
+    if (set) for (const w of [...set]) w.fire();
+  }
+
+  /**
+   * Starts watching a case before its state is read, so that a change between the read and the wait is not
+   * missed. Undefined when maxWatches reads already wait.
+   */
+  watch(caseId: string): CaseWatch | undefined {
+    if (this.watching >= this.maxWatches) return undefined;
+    let set = this.watches.get(caseId);
+    if (!set) this.watches.set(caseId, (set = new Set()));
+    this.watching++;
+    let fired = false;
+    let wake: ((changed: boolean) => void) | undefined;
+    const entry = {
+      fire: () => {
+        fired = true;
+        wake?.(true);
+      },
+    };
+    set.add(entry);
+    let stopped = false;
+    const stop = () => {
+      if (stopped) return;
+      stopped = true;
+      this.watching--;
+      set.delete(entry);
+      if (set.size === 0 && this.watches.get(caseId) === set) this.watches.delete(caseId);
+      wake?.(false);
+    };
+    return {
+      stop,
+      changed: (ms, signal) => {
+        if (fired) return Promise.resolve(true);
+        if (stopped || signal?.aborted) return Promise.resolve(false);
+        return new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => done(false), Math.max(0, ms));
+          const onAbort = () => done(false);
+          function done(changed: boolean) {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            wake = undefined;
+            resolve(changed);
+          }
+          wake = done;
+          signal?.addEventListener('abort', onAbort, { once: true });
+        });
+      },
+    };
+  }
+}

@@ -1,0 +1,145 @@
+// GET /cases/:id?changedSince=<version>&wait=<seconds> over the real engine: a read that answers when the case
+// changes, woken by the workflow's sink in the same process, or by looking again when the API runs on its own.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { useHarness, type Harness } from '../support/harness.js';
+import { demoStrategyFields } from '../support/strategy-fields.js';
+import { waitFor } from '../support/wait.js';
+import { startRuntime } from '../../lib/runtime.js';
+import { embeddedEnv, parseEnv } from '../../lib/env.js';
+import { createLogger } from '../../lib/logger.js';
+
+let h: Harness;
+useHarness((started) => (h = started));
+
+const IRO = 'iro@demo.rupp.edu.kh';
+const RECTOR = 'rector@demo.rupp.edu.kh';
+
+interface CaseBody {
+  state: { version?: string; allowed: { stepId?: string; actions: string[] }[]; stages: { steps: { id: string; status: string }[] }[] };
+}
+
+const read = async (base: (p: string, init?: RequestInit & { as?: string }) => Promise<Response>, p: string, as: string) => {
+  const res = await base(p, { as });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return (await res.json()) as CaseBody;
+};
+const stepStatus = (b: CaseBody, stepId: string) => b.state.stages.flatMap((s) => s.steps).find((s) => s.id === stepId)?.status;
+
+/** A strategy of RUPP with its IRO check open; the version a read shows then. */
+async function openCase(title: string): Promise<{ id: string; sha: string; version: string }> {
+  const res = await h.api('/cases', { as: RECTOR, json: { type: 'strategy', institution: 'RUPP', title, fields: demoStrategyFields() } });
+  expect(res.status).toBe(201);
+  const c = (await res.json()) as { id: string; documents: { sha256: string }[] };
+  const open = await waitFor(
+    async () => {
+      const b = await read(h.api, `/cases/${c.id}`, IRO);
+      return b.state.allowed.some((a) => a.stepId === 'iro_check') ? b : undefined;
+    },
+    { what: 'the IRO check' },
+  );
+  expect(open.state.version).toMatch(/^\d+\.\d+$/);
+  return { id: c.id, sha: c.documents[0]!.sha256, version: open.state.version! };
+}
+
+const approveIroCheck = (c: { id: string; sha: string }) => h.api(`/cases/${c.id}/decisions`, { as: IRO, json: { action: 'approve', stepId: 'iro_check', documentSha256: c.sha } });
+
+/** Settles to its time in ms, or to 'pending' if still waiting after `ms`. */
+const pendingAfter = <T,>(p: Promise<T>, ms: number) => Promise.race([p.then(() => 'settled' as const), new Promise<'pending'>((r) => setTimeout(() => r('pending'), ms))]);
+
+describe('reads that wait for a change', () => {
+  it('answers once someone else decides, with the new state; at once when the caller is behind already', async () => {
+    const c = await openCase('Waiting read: decision');
+    // Every viewer sees the same version.
+    expect((await read(h.api, `/cases/${c.id}`, RECTOR)).state.version).toBe(c.version);
+    const t0 = performance.now();
+    const waiting = read(h.api, `/cases/${c.id}?changedSince=${c.version}&wait=20`, RECTOR);
+    expect(await pendingAfter(waiting, 400)).toBe('pending');
+    expect(h.runtime.caseChanges!.size).toBe(1);
+    const decided = await approveIroCheck(c);
+    expect(decided.status).toBe(200);
+    const answer = await waiting;
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(answer.state.version).not.toBe(c.version);
+    expect(stepStatus(answer, 'iro_check')).toBe('approved');
+    expect(h.runtime.caseChanges!.size).toBe(0);
+    // Behind already: the current state at once.
+    const t1 = performance.now();
+    const behind = await read(h.api, `/cases/${c.id}?changedSince=${c.version}&wait=20`, RECTOR);
+    expect(performance.now() - t1).toBeLessThan(2_000);
+    expect(behind.state.version).not.toBe(c.version);
+  });
+
+  it('lets the next decider wait for their step to open after a decision', async () => {
+    const c = await openCase('Waiting read: next step');
+    const decided = (await (await approveIroCheck(c)).json()) as CaseBody;
+    let version = decided.state.version!;
+    // The rector's step opens once its people are resolved (an activity): each answer is a change, until it is ours.
+    let reads = 0;
+    for (let b: CaseBody | undefined; !b?.state.allowed.some((a) => a.stepId === 'leadership_endorsement' && a.actions.includes('approve')); version = b.state.version!) {
+      b = await read(h.api, `/cases/${c.id}?changedSince=${version}&wait=20`, RECTOR);
+      reads++;
+      expect(b.state.version).not.toBe(version);
+    }
+    expect(reads).toBeLessThanOrEqual(2);
+  });
+
+  it('answers with the same version when nothing changes in time, and stops waiting for a client that left', async () => {
+    const c = await openCase('Waiting read: nothing happens');
+    const t0 = performance.now();
+    const same = await read(h.api, `/cases/${c.id}?changedSince=${c.version}&wait=1`, IRO);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(900);
+    expect(same.state.version).toBe(c.version);
+    // The client gives up after 300 ms: the server stops waiting for it.
+    const gone = new AbortController();
+    const left = h.api(`/cases/${c.id}?changedSince=${c.version}&wait=30`, { as: IRO, signal: gone.signal }).catch((err: Error) => err.name);
+    await waitFor(async () => h.runtime.caseChanges!.size === 1 || undefined, { what: 'the read waiting' });
+    gone.abort();
+    expect(await left).toBe('AbortError');
+    await waitFor(async () => h.runtime.caseChanges!.size === 0 || undefined, { what: 'the wait dropped' });
+  });
+
+  it('checks its parameters and access before waiting: 422 with the path, 404 for an outsider', async () => {
+    const c = await openCase('Waiting read: bad input');
+    const bad = async (query: string, where: string) => {
+      const res = await h.api(`/cases/${c.id}?${query}`, { as: IRO });
+      expect(res.status, query).toBe(422);
+      const body = (await res.json()) as { code: string; issues: { path: string }[] };
+      expect(body.code).toBe('validation_failed');
+      expect(body.issues.map((i) => i.path)).toContain(where);
+    };
+    await bad(`changedSince=${c.version}&wait=31`, 'query.wait');
+    await bad(`changedSince=${c.version}&wait=-1`, 'query.wait');
+    await bad('wait=5', 'query.wait');
+    await bad('changedSince=latest', 'query.changedSince');
+    await bad(`changedSince=${c.version}&since=1`, 'query');
+    const t0 = performance.now();
+    const outsider = await h.api(`/cases/${c.id}?changedSince=${c.version}&wait=20`, { as: 'iro@demo.itc.edu.kh' });
+    expect(outsider.status).toBe(404);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+  });
+
+  it('with the API on its own (no worker in its process), looks again every CASE_WAIT_RECHECK_MS', async () => {
+    const c = await openCase('Waiting read: API alone');
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'chain-api-alone-'));
+    const env = parseEnv(embeddedEnv, { LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: h.taskQueue, DATA_DIR: dataDir, CASE_WAIT_RECHECK_MS: '200' });
+    const apiAlone = await startRuntime({ env, databaseUrl: h.t.url, temporalAddress: inject('temporalAddress'), logger: createLogger('silent'), worker: false, api: true, embedded: true, port: 0 });
+    try {
+      expect(apiAlone.caseChanges).toBeUndefined();
+      const key = await h.keyFor(RECTOR);
+      const waiting = fetch(`${apiAlone.url}/cases/${c.id}?changedSince=${c.version}&wait=20`, { headers: { authorization: `Bearer ${key}` } }).then(async (r) => ({ status: r.status, body: (await r.json()) as CaseBody }));
+      expect(await pendingAfter(waiting, 500)).toBe('pending');
+      const t0 = performance.now();
+      expect((await approveIroCheck(c)).status).toBe(200);
+      const answer = await waiting;
+      expect(answer.status).toBe(200);
+      expect(answer.body.state.version).not.toBe(c.version);
+      expect(performance.now() - t0).toBeLessThan(5_000);
+    } finally {
+      await apiAlone.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

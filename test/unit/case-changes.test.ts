@@ -1,0 +1,60 @@
+// The registry that wakes reads waiting for a case to change (lib/case-changes.ts).
+import { describe, expect, it } from 'vitest';
+import { CaseChanges } from '../../lib/case-changes.js';
+
+describe('CaseChanges', () => {
+  it('wakes the watches of the announced case only, and forgets them once stopped', async () => {
+    const changes = new CaseChanges();
+    const a = changes.watch('case-a')!;
+    const b = changes.watch('case-b')!;
+    expect(changes.size).toBe(2);
+    const waitingA = a.changed(5_000);
+    const waitingB = b.changed(50);
+    changes.announce('case-a');
+    expect(await waitingA).toBe(true);
+    expect(await waitingB).toBe(false);
+    a.stop();
+    b.stop();
+    b.stop();
+    expect(changes.size).toBe(0);
+  });
+
+  it('keeps an announcement made between the watch and the wait (the read in between must not miss it)', async () => {
+    const changes = new CaseChanges();
+    const w = changes.watch('case-a')!;
+    changes.announce('case-a');
+    const t0 = performance.now();
+    expect(await w.changed(5_000)).toBe(true);
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    w.stop();
+  });
+
+  it('gives up when the time is over or the client goes away', async () => {
+    const changes = new CaseChanges();
+    const w = changes.watch('case-a')!;
+    const t0 = performance.now();
+    expect(await w.changed(30)).toBe(false);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(25);
+    const gone = new AbortController();
+    const waiting = w.changed(5_000, gone.signal);
+    gone.abort();
+    expect(await waiting).toBe(false);
+    w.stop();
+    // Stopped: an announcement finds nobody.
+    changes.announce('case-a');
+    expect(changes.size).toBe(0);
+  });
+
+  it('refuses watches beyond its limit, and takes them again once others stop', () => {
+    const changes = new CaseChanges(2);
+    const one = changes.watch('x')!;
+    const two = changes.watch('x')!;
+    expect(changes.watch('y')).toBeUndefined();
+    one.stop();
+    const three = changes.watch('y');
+    expect(three).toBeDefined();
+    two.stop();
+    three!.stop();
+    expect(changes.size).toBe(0);
+  });
+});
