@@ -19,6 +19,7 @@ import type { ApiEnv, CommonEnv, WorkerEnv } from './env.js';
 import type { Logger } from './logger.js';
 import { clientOn, connectTemporal } from './temporal.js';
 import { CaseChanges } from './case-changes.js';
+import { listenForCaseChanges, notifyCaseChanged, type CaseChangeListener } from './case-changes-pg.js';
 import { createSealer, ensureDevCertificate, startSealThread, type SealerSource, type SealThread } from '../activities/pdf/index.js';
 
 /**
@@ -106,6 +107,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const repairTimers: NodeJS.Timeout[] = [];
   let activityThread: ActivityThread | undefined;
   let caseChanges: CaseChanges | undefined;
+  let caseListener: CaseChangeListener | undefined;
 
   let sealThread: SealThread | undefined;
   const stop = async () => {
@@ -118,6 +120,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     await sealThread?.close();
     await activityThread?.close();
     await connection.close().catch(() => undefined);
+    await caseListener?.close();
     await db.$disconnect();
   };
 
@@ -165,10 +168,18 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         sealThread = startSealThread(sealerSource);
         activities = onEventLoop(sealThread);
       }
-      caseChanges = new CaseChanges();
-      const told = caseChanges;
+      // Each change a workflow announces wakes the reads waiting for its case: this process's own API's, or, with
+      // the API in other processes on PostgreSQL, theirs through NOTIFY (lib/case-changes-pg.ts).
+      let caseChanged: (caseId: string) => void;
+      if (opts.api || opts.embedded) {
+        const told = (caseChanges = new CaseChanges());
+        caseChanged = (caseId) => told.announce(caseId);
+      } else {
+        caseChanged = (caseId) =>
+          void notifyCaseChanged(db, caseId).catch((err: unknown) => logger.debug({ err: String(err), caseId }, 'case change not notified'));
+      }
       worker = await createChainWorker({
-        caseChanged: (caseId) => told.announce(caseId),
+        caseChanged,
         connection,
         namespace: env.TEMPORAL_NAMESPACE,
         taskQueue: env.TEMPORAL_TASK_QUEUE,
@@ -179,6 +190,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       workerRun = worker.run();
     }
 
+    if (opts.api && !caseChanges && !opts.embedded) {
+      // The API without a worker here (npm run api): told of changes by the workers' NOTIFY.
+      caseChanges = new CaseChanges();
+      caseListener = listenForCaseChanges({ databaseUrl: opts.databaseUrl, changes: caseChanges, logger });
+    }
     if (opts.api) {
       const app = createApp({
         db,

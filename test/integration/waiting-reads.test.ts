@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { useHarness, type Harness } from '../support/harness.js';
+import { useHarness, workflowBundle, type Harness } from '../support/harness.js';
 import { demoStrategyFields } from '../support/strategy-fields.js';
 import { waitFor } from '../support/wait.js';
 import { startRuntime } from '../../lib/runtime.js';
@@ -139,6 +139,44 @@ describe('reads that wait for a change', () => {
       expect(performance.now() - t0).toBeLessThan(5_000);
     } finally {
       await apiAlone.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('reads that wait for a change, API and worker in processes of their own (PostgreSQL)', () => {
+  it("a worker's NOTIFY wakes the API's waiting read long before it would look again by itself", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'chain-split-'));
+    // Looking again every 30 s: an answer within the 20-second wait can only come from the worker's notification.
+    const env = parseEnv(embeddedEnv, { LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: `split-${h.taskQueue}`, DATA_DIR: dataDir, WORKER_ACTIVITY_IDLE: 'false', CASE_WAIT_RECHECK_MS: '30000' });
+    const common = { env, databaseUrl: h.t.url, temporalAddress: inject('temporalAddress'), logger: createLogger('silent'), embedded: false };
+    const worker = await startRuntime({ ...common, worker: true, api: false, workflowBundle: await workflowBundle() });
+    const api = await startRuntime({ ...common, worker: false, api: true, port: 0 });
+    try {
+      const call = async (p: string, as: string, json?: unknown) => {
+        const res = await fetch(`${api.url}${p}`, {
+          method: json === undefined ? 'GET' : 'POST',
+          headers: { authorization: `Bearer ${await h.keyFor(as)}`, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
+          body: json === undefined ? undefined : JSON.stringify(json),
+        });
+        expect(res.status, await res.clone().text()).toBeLessThan(300);
+        return (await res.json()) as CaseBody & { id: string; documents: { sha256: string }[] };
+      };
+      const created = await call('/cases', RECTOR, { type: 'strategy', institution: 'RUPP', title: 'Waiting read: split processes', fields: demoStrategyFields() });
+      const open = await waitFor(async () => {
+        const b = await call(`/cases/${created.id}`, IRO);
+        return b.state.allowed.some((a) => a.stepId === 'iro_check') ? b : undefined;
+      }, { what: 'the IRO check' });
+      const waiting = call(`/cases/${created.id}?changedSince=${open.state.version}&wait=20`, RECTOR);
+      expect(await pendingAfter(waiting, 500)).toBe('pending');
+      const t0 = performance.now();
+      await call(`/cases/${created.id}/decisions`, IRO, { action: 'approve', stepId: 'iro_check', documentSha256: created.documents[0]!.sha256 });
+      const answer = await waiting;
+      expect(answer.state.version).not.toBe(open.state.version);
+      expect(performance.now() - t0).toBeLessThan(10_000);
+    } finally {
+      await api.stop();
+      await worker.stop();
       await rm(dataDir, { recursive: true, force: true });
     }
   });
