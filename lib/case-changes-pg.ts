@@ -11,9 +11,9 @@ import type { CaseChanges } from './case-changes.js';
 /** The channel's name (an identifier: LISTEN takes no parameter). */
 export const CASE_CHANGES_CHANNEL = 'chain_case_changed';
 
-/** Tells the API processes listening that a case changed (payload: its id). */
-export async function notifyCaseChanged(db: Db, caseId: string): Promise<void> {
-  await db.$executeRaw`SELECT pg_notify(${CASE_CHANGES_CHANNEL}, ${caseId})`;
+/** Tells the API processes listening that a case changed (payload: its id and new version; ids have no spaces). */
+export async function notifyCaseChanged(db: Db, caseId: string, version?: string): Promise<void> {
+  await db.$executeRaw`SELECT pg_notify(${CASE_CHANGES_CHANNEL}, ${version === undefined ? caseId : `${caseId} ${version}`})`;
 }
 
 export interface CaseChangeListener {
@@ -47,7 +47,9 @@ export function listenForCaseChanges(opts: { databaseUrl: string; changes: CaseC
   async function connect(): Promise<void> {
     const c = new pg.Client({ connectionString: opts.databaseUrl, application_name: 'chain-case-changes' });
     c.on('notification', (n) => {
-      if (n.channel === CASE_CHANGES_CHANNEL && n.payload) opts.changes.announce(n.payload);
+      if (n.channel !== CASE_CHANGES_CHANNEL || !n.payload) return;
+      const [caseId, version] = n.payload.split(' ');
+      if (caseId) opts.changes.announce(caseId, version);
     });
     c.on('error', (err) => {
       opts.logger.warn({ err: String(err) }, 'case change listener lost its connection; reconnecting');

@@ -17,19 +17,40 @@ export interface CaseWatch {
 export class CaseChanges {
   private readonly watches = new Map<string, Set<{ fire(): void }>>();
   private watching = 0;
+  /** The last version announced per case, oldest first (at most `maxVersions`). */
+  private readonly versions = new Map<string, string>();
 
-  /** @param maxWatches Reads that may wait at once; beyond it a read answers at once (a client then asks again). */
-  constructor(readonly maxWatches = 2000) {}
+  /**
+   * @param maxWatches Reads that may wait at once; beyond it a read answers at once (a client then asks again).
+   * @param maxVersions Cases whose last announced version is remembered.
+   */
+  constructor(
+    readonly maxWatches = 2000,
+    readonly maxVersions = 10_000,
+  ) {}
 
   /** Reads waiting now. */
   get size(): number {
     return this.watching;
   }
 
-  /** The case's state moved on (its workflow's sink). */
-  announce(caseId: string): void {
+  /** The case's state moved on, to `version` when told (its workflow's sink). */
+  announce(caseId: string, version?: string): void {
+    this.versions.delete(caseId);
+    if (version !== undefined) {
+      this.versions.set(caseId, version);
+      if (this.versions.size > this.maxVersions) this.versions.delete(this.versions.keys().next().value!);
+    }
     const set = this.watches.get(caseId);
     if (set) for (const w of [...set]) w.fire();
+  }
+
+  /**
+   * The version the case was last announced at, if this process heard it. A hint only: a change handled by a worker
+   * in another process, or a notification lost, leaves it behind (a waiting read looks again every so often).
+   */
+  lastVersion(caseId: string): string | undefined {
+    return this.versions.get(caseId);
   }
 
   /**

@@ -170,13 +170,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       }
       // Each change a workflow announces wakes the reads waiting for its case: this process's own API's, or, with
       // the API in other processes on PostgreSQL, theirs through NOTIFY (lib/case-changes-pg.ts).
-      let caseChanged: (caseId: string) => void;
+      let caseChanged: (caseId: string, version: string) => void;
       if (opts.api || opts.embedded) {
         const told = (caseChanges = new CaseChanges());
-        caseChanged = (caseId) => told.announce(caseId);
+        caseChanged = (caseId, version) => told.announce(caseId, version);
       } else {
-        caseChanged = (caseId) =>
-          void notifyCaseChanged(db, caseId).catch((err: unknown) => logger.debug({ err: String(err), caseId }, 'case change not notified'));
+        caseChanged = (caseId, version) =>
+          void notifyCaseChanged(db, caseId, version).catch((err: unknown) => logger.debug({ err: String(err), caseId }, 'case change not notified'));
       }
       worker = await createChainWorker({
         caseChanged,

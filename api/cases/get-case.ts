@@ -213,6 +213,19 @@ export interface WaitForChange {
  */
 export async function getCaseWhenChanged(opts: GetCaseOptions, wait: WaitForChange) {
   const deadline = Date.now() + wait.waitMs;
+  // This process heard the case announced at the caller's version (typically a decider's next read, right after
+  // the answer that carried it): nothing new to show yet, so the first look checks access only — the state is read
+  // once the case changes, or at the first look again. Only a hint: if the case did move on elsewhere, that look
+  // finds it.
+  const watch = wait.changes?.lastVersion(opts.caseId) === wait.changedSince ? wait.changes.watch(opts.caseId) : undefined;
+  if (watch) {
+    try {
+      await loadReadableCase(opts.db, opts.identity, opts.caseId, opts.temporal);
+      await watch.changed(Math.min(deadline - Date.now(), wait.recheckMs), wait.signal);
+    } finally {
+      watch.stop();
+    }
+  }
   for (;;) {
     // Watch before reading, so that a change between the read and the wait wakes it.
     const watch = wait.changes?.watch(opts.caseId);

@@ -58,3 +58,21 @@ describe('CaseChanges', () => {
     expect(changes.size).toBe(0);
   });
 });
+
+describe('CaseChanges: the last version heard', () => {
+  it('remembers the last version announced per case, for the newest cases up to its bound', () => {
+    const changes = new CaseChanges(10, 2);
+    changes.announce('a', '1.1');
+    changes.announce('a', '1.2');
+    changes.announce('b', '1.1');
+    expect(changes.lastVersion('a')).toBe('1.2');
+    // An announcement without a version: known to have moved on, to an unknown version.
+    changes.announce('b');
+    expect(changes.lastVersion('b')).toBeUndefined();
+    changes.announce('c', '2.0');
+    changes.announce('d', '1.5');
+    // Bound 2: the case heard of longest ago is forgotten first.
+    expect(changes.lastVersion('a')).toBeUndefined();
+    expect([changes.lastVersion('c'), changes.lastVersion('d')]).toEqual(['2.0', '1.5']);
+  });
+});
