@@ -40,7 +40,10 @@ export interface AppDeps {
   authenticators?: ((deps: AppDeps) => express.RequestHandler)[];
   /** How long a valid API key's identity is remembered (API_KEY_CACHE_SECONDS); unset or 0: looked up every request. */
   apiKeyCacheMs?: number;
-  /** Reads waiting for a case to change, told by this process's worker (lib/case-changes.ts); absent without one. */
+  /**
+   * Reads waiting for a case to change, told by this process's worker or, on PostgreSQL, by the workers' NOTIFY
+   * (lib/case-changes.ts); absent otherwise (waiting reads then only look again every caseWaitRecheckMs).
+   */
   caseChanges?: CaseChanges;
   /** How often a waiting read looks again by itself (CASE_WAIT_RECHECK_MS; default 1 s). */
   caseWaitRecheckMs?: number;

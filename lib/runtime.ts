@@ -58,7 +58,7 @@ export interface Runtime {
   /** Base URL of the HTTP server when started. */
   url?: string;
   publicUrl: string;
-  /** Reads waiting for a case to change, woken by this process's worker (absent without a worker). */
+  /** Reads waiting for a case to change, woken by this process's worker or the workers' NOTIFY (see startRuntime). */
   caseChanges?: CaseChanges;
   stop(): Promise<void>;
 }

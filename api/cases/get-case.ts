@@ -197,7 +197,7 @@ export interface WaitForChange {
   changedSince: string;
   /** How long to wait at most. */
   waitMs: number;
-  /** Reads waiting in this process, told by the worker's sink; without it the read only looks again every recheckMs. */
+  /** Reads waiting in this process, told by its worker's sink or the workers' NOTIFY; without it the read only looks again every recheckMs. */
   changes?: CaseChanges;
   /** How often to look again without being told (a worker in another process). */
   recheckMs: number;
@@ -209,7 +209,7 @@ export interface WaitForChange {
  * GET /cases/:id?changedSince=&wait=: the case as getCase gives it, once its state version differs from the one
  * the caller has — at once when it already does, otherwise when the workflow says it changed, or when the wait is
  * over (the same version again: nothing changed). A case whose workflow cannot be asked has no version: answered
- * at once. Each look is the full read, access check included.
+ * at once. Access is checked before any waiting, so an outsider gets 404 at once and learns nothing from timing.
  */
 export async function getCaseWhenChanged(opts: GetCaseOptions, wait: WaitForChange) {
   const deadline = Date.now() + wait.waitMs;

@@ -119,7 +119,10 @@ export function engineDriver(opts: {
   const requests = { reads: 0, writes: 0 };
   // The load generator should cost little next to what it measures: plain node:http on kept-alive connections
   // (fetch's web streams cost the client several times more CPU per request, and it shares this process).
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  // Idle sockets are dropped after 4 s, before the API's server closes them (Node's keepAliveTimeout, 5 s): a request
+  // sent on a socket the server is closing at that moment fails with "socket hang up". (The timeout ends only idle
+  // sockets; a read that waits for a change keeps its own.)
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 4_000 });
   const base = new URL(url);
   const call = (method: 'GET' | 'POST', path: string, key: string, json?: unknown, expect = method === 'POST' ? [200, 201] : [200]) => {
     if (method === 'GET') requests.reads++;
