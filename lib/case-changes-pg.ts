@@ -56,6 +56,12 @@ export function listenForCaseChanges(opts: { databaseUrl: string; changes: CaseC
       drop(c);
       again();
     });
+    // Ended without an error (the server shut down cleanly): listen again too, unless we closed it.
+    c.on('end', () => {
+      if (client !== c) return;
+      client = undefined;
+      again();
+    });
     try {
       await c.connect();
       await c.query(`LISTEN ${CASE_CHANGES_CHANNEL}`);
