@@ -42,7 +42,8 @@ export interface AppDeps {
   apiKeyCacheMs?: number;
   /**
    * Reads waiting for a case to change, told by this process's worker or, on PostgreSQL, by the workers' NOTIFY
-   * (lib/case-changes.ts); absent otherwise (waiting reads then only look again every caseWaitRecheckMs).
+   * (lib/case-changes.ts), or by nobody (they look again every caseWaitRecheckMs); also what a stop wakes them with.
+   * Without it, waiting reads only look again every caseWaitRecheckMs.
    */
   caseChanges?: CaseChanges;
   /** How often a waiting read looks again by itself (CASE_WAIT_RECHECK_MS; default 1 s). */

@@ -19,6 +19,7 @@ export class CaseChanges {
   private watching = 0;
   /** The last version announced per case, oldest first (at most `maxVersions`). */
   private readonly versions = new Map<string, string>();
+  private closed = false;
 
   /**
    * @param maxWatches Reads that may wait at once; beyond it a read answers at once (a client then asks again).
@@ -28,6 +29,15 @@ export class CaseChanges {
     readonly maxWatches = 2000,
     readonly maxVersions = 10_000,
   ) {}
+
+  /**
+   * The process is stopping: every waiting read is woken (and answers with what it reads then), and no new one
+   * waits, so that the HTTP server can close without waiting out anyone's `wait`.
+   */
+  close(): void {
+    this.closed = true;
+    for (const set of [...this.watches.values()]) for (const w of [...set]) w.fire();
+  }
 
   /** Reads waiting now. */
   get size(): number {
@@ -58,7 +68,7 @@ export class CaseChanges {
    * missed. Undefined when maxWatches reads already wait.
    */
   watch(caseId: string): CaseWatch | undefined {
-    if (this.watching >= this.maxWatches) return undefined;
+    if (this.closed || this.watching >= this.maxWatches) return undefined;
     let set = this.watches.get(caseId);
     if (!set) this.watches.set(caseId, (set = new Set()));
     this.watching++;

@@ -58,7 +58,7 @@ export interface Runtime {
   /** Base URL of the HTTP server when started. */
   url?: string;
   publicUrl: string;
-  /** Reads waiting for a case to change, woken by this process's worker or the workers' NOTIFY (see startRuntime). */
+  /** Reads waiting for a case to change, woken by this process's worker or the workers' NOTIFY (see startRuntime); set with an API. */
   caseChanges?: CaseChanges;
   stop(): Promise<void>;
 }
@@ -112,6 +112,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let sealThread: SealThread | undefined;
   const stop = async () => {
     for (const t of repairTimers) clearTimeout(t);
+    // Reads waiting for a change answer now: the server below closes once they have.
+    caseChanges?.close();
     if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
     server?.closeAllConnections?.();
     if (worker && worker.getState() === 'RUNNING') worker.shutdown();
@@ -190,10 +192,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       workerRun = worker.run();
     }
 
-    if (opts.api && !caseChanges && !opts.embedded) {
-      // The API without a worker here (npm run api): told of changes by the workers' NOTIFY.
+    if (opts.api && !caseChanges) {
+      // The API without a worker here: on PostgreSQL (npm run api) told of changes by the workers' NOTIFY; its
+      // waiting reads look again every CASE_WAIT_RECHECK_MS either way.
       caseChanges = new CaseChanges();
-      caseListener = listenForCaseChanges({ databaseUrl: opts.databaseUrl, changes: caseChanges, logger });
+      if (!opts.embedded) caseListener = listenForCaseChanges({ databaseUrl: opts.databaseUrl, changes: caseChanges, logger });
     }
     if (opts.api) {
       const app = createApp({

@@ -121,15 +121,17 @@ describe('reads that wait for a change', () => {
     expect(performance.now() - t0).toBeLessThan(2_000);
   });
 
-  it('with the API on its own (no worker in its process), looks again every CASE_WAIT_RECHECK_MS', async () => {
+  it('with the API on its own (no worker in its process), looks again every CASE_WAIT_RECHECK_MS; a stop answers waiting reads at once', async () => {
     const c = await openCase('Waiting read: API alone');
     const dataDir = await mkdtemp(path.join(tmpdir(), 'chain-api-alone-'));
     const env = parseEnv(embeddedEnv, { LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: h.taskQueue, DATA_DIR: dataDir, CASE_WAIT_RECHECK_MS: '200' });
     const apiAlone = await startRuntime({ env, databaseUrl: h.t.url, temporalAddress: inject('temporalAddress'), logger: createLogger('silent'), worker: false, api: true, embedded: true, port: 0 });
+    let stopped = false;
     try {
-      expect(apiAlone.caseChanges).toBeUndefined();
       const key = await h.keyFor(RECTOR);
-      const waiting = fetch(`${apiAlone.url}/cases/${c.id}?changedSince=${c.version}&wait=20`, { headers: { authorization: `Bearer ${key}` } }).then(async (r) => ({ status: r.status, body: (await r.json()) as CaseBody }));
+      const readAlone = (version: string, wait: number) =>
+        fetch(`${apiAlone.url}/cases/${c.id}?changedSince=${version}&wait=${wait}`, { headers: { authorization: `Bearer ${key}` } }).then(async (r) => ({ status: r.status, body: (await r.json()) as CaseBody }));
+      const waiting = readAlone(c.version, 20);
       expect(await pendingAfter(waiting, 500)).toBe('pending');
       const t0 = performance.now();
       expect((await approveIroCheck(c)).status).toBe(200);
@@ -137,8 +139,21 @@ describe('reads that wait for a change', () => {
       expect(answer.status).toBe(200);
       expect(answer.body.state.version).not.toBe(c.version);
       expect(performance.now() - t0).toBeLessThan(5_000);
-    } finally {
+
+      // Stopping the process does not wait out a 30-second read: it answers with the state as it is.
+      await waitFor(async () => (await read(h.api, `/cases/${c.id}`, RECTOR)).state.allowed.some((a) => a.stepId === 'leadership_endorsement') || undefined, { what: 'the next step' });
+      const current = (await read(h.api, `/cases/${c.id}`, RECTOR)).state.version!;
+      const held = readAlone(current, 30);
+      await waitFor(async () => apiAlone.caseChanges!.size === 1 || undefined, { what: 'the read waiting' });
+      const t1 = performance.now();
       await apiAlone.stop();
+      stopped = true;
+      expect(performance.now() - t1).toBeLessThan(5_000);
+      const last = await held;
+      expect(last.status).toBe(200);
+      expect(last.body.state.version).toBe(current);
+    } finally {
+      if (!stopped) await apiAlone.stop();
       await rm(dataDir, { recursive: true, force: true });
     }
   });

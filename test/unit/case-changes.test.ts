@@ -76,3 +76,18 @@ describe('CaseChanges: the last version heard', () => {
     expect([changes.lastVersion('c'), changes.lastVersion('d')]).toEqual(['2.0', '1.5']);
   });
 });
+
+describe('CaseChanges: stopping', () => {
+  it('wakes every waiting read at close and lets no new one wait', async () => {
+    const changes = new CaseChanges();
+    const a = changes.watch('a')!;
+    const b = changes.watch('b')!;
+    const waiting = Promise.all([a.changed(5_000), b.changed(5_000)]);
+    changes.close();
+    expect(await waiting).toEqual([true, true]);
+    a.stop();
+    b.stop();
+    expect(changes.watch('a')).toBeUndefined();
+    expect(changes.size).toBe(0);
+  });
+});
