@@ -150,10 +150,13 @@ describe('approval workflow (time-skipping server)', () => {
     const caseId = `ver-${randomUUID()}`;
     await withCase(input(caseId, policies.sequential()), async (h, rec) => {
       const opened = await h.state();
-      // Started (1.0), then the IRO step opened: one change, announced with the version a read shows.
+      // Started (1.0, announced too), then the IRO step opened: one change, announced with the version a read shows.
       expect(opened.version).toBe('1.1');
       expect((await h.state(actor('iro@rupp.kh'))).version).toBe(opened.version);
-      expect(rec.changes).toEqual([{ caseId, version: '1.1' }]);
+      expect(rec.changes).toEqual([
+        { caseId, version: '1.0' },
+        { caseId, version: '1.1' },
+      ]);
       // Refused commands change nothing and announce nothing.
       expect((await rejection(h.send(actor('mallory@itc.kh'), { type: 'approve', stepId: 'iro_check', documentSha256: SHA }))).type).toBe('forbidden');
       expect((await h.state()).version).toBe('1.1');
@@ -164,7 +167,7 @@ describe('approval workflow (time-skipping server)', () => {
       const next = await h.state(actor('rector@rupp.kh'));
       expect(next.version).toBe('1.3');
       expect(next.allowed.some((a) => a.stepId === 'endorse' && a.actions.includes('approve'))).toBe(true);
-      expect(rec.changes.map((c) => c.version)).toEqual(['1.1', '1.2', '1.3']);
+      expect(rec.changes.map((c) => c.version)).toEqual(['1.0', '1.1', '1.2', '1.3']);
       expect(new Set(rec.changes.map((c) => c.caseId))).toEqual(new Set([caseId]));
     });
   });

@@ -77,7 +77,8 @@ export const stateQuery = defineQuery<CaseView, [Actor | undefined]>('state');
 
 /**
  * What the workflow tells the worker's process outside history (a Temporal sink: no events, not called while
- * replaying): its state moved on to `version`. The API wakes the reads that wait for a change of that case
+ * replaying): its state is now at `version` — at the start of each run, and after each change. The API wakes the
+ * reads that wait for a change of that case, and remembers the version
  * (GET /cases/:id?changedSince=…, lib/case-changes.ts).
  */
 export interface CaseSinks extends Sinks {

@@ -101,14 +101,19 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
   let changes = 0;
   const version = () => `${runs}.${changes}`;
   /** The state moved on: to be recorded, and readers waiting for a change are woken (outside history). */
+  const announce = () => {
+    if (!workflowInfo().unsafe.isReplaying) caseSinks.changed(input.caseId, version());
+  };
   const changed = () => {
     dirty = true;
     changes++;
-    if (!workflowInfo().unsafe.isReplaying) caseSinks.changed(input.caseId, version());
+    announce();
   };
   const viewFor = (viewer: engine.Actor | undefined): engine.CaseView => ({ ...engine.view(state, viewer), version: version() });
 
   setHandler(stateQuery, viewFor);
+  // The run's first version too: a client that read it (the answer to opening the case) can then wait without a Query.
+  announce();
 
   // The results of the last updates by id, carried over continue-as-new: Temporal answers a repeated update id
   // with the first result only within one run, and a client retrying across a continue-as-new must get it too.
