@@ -135,7 +135,8 @@ try {
   await seed(seedDb).finally(() => seedDb.$disconnect());
   say(
     `bench: ${args.cases} cases, ${args.concurrency} at a time; Temporal dev server ${sqliteFile ? `SQLite ${sqliteFile}` : 'in memory'} at ${server.address};` +
-      ` database ${args.databaseUrl ? 'PostgreSQL (--database-url)' : 'PGlite in memory'}; set up in ${((performance.now() - started) / 1000).toFixed(1)} s;` +
+      ` database ${args.databaseUrl ? 'PostgreSQL (--database-url)' : 'PGlite in memory'};` +
+      ` the engine's client ${args.enginePoll ? 'polls for a step to open (--engine-poll)' : 'waits for each step with a read that waits for a change'}, the bare one polls its Query; set up in ${((performance.now() - started) / 1000).toFixed(1)} s;` +
       ` load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores (other processes skew the numbers)`,
   );
 
@@ -294,6 +295,8 @@ try {
       temporal: sqliteFile ? 'dev-server-sqlite' : 'dev-server-memory',
       database: args.databaseUrl ? 'postgresql' : 'pglite',
       activitiesPerCase: facts.activities,
+      // How the engine's client learns that a step opened (the bare one polls its Query).
+      engineClient: args.enginePoll ? 'polling' : 'waiting-reads',
       loadAvg1: round1(loadavg()[0]!),
       engine: engineSummary,
       bare: bareSummary,
