@@ -24,12 +24,15 @@ export interface CaseChangeListener {
 
 /**
  * Listens on a connection of its own (not from the pool: a LISTEN belongs to its session) and announces each
- * notified case to `changes`; reconnects after `retryMs` when the connection drops.
+ * notified case to `changes`; reconnects after `retryMs` when the connection drops, waiting twice as long after
+ * each failed attempt (up to a minute).
  */
 export function listenForCaseChanges(opts: { databaseUrl: string; changes: CaseChanges; logger: Logger; retryMs?: number }): CaseChangeListener {
   let client: pg.Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  const firstDelay = opts.retryMs ?? 2000;
+  let delay = firstDelay;
 
   const drop = (c: pg.Client) => {
     if (client === c) client = undefined;
@@ -41,7 +44,8 @@ export function listenForCaseChanges(opts: { databaseUrl: string; changes: CaseC
     retry = setTimeout(() => {
       retry = undefined;
       connect().catch(() => undefined);
-    }, opts.retryMs ?? 2000);
+    }, delay);
+    delay = Math.min(delay * 2, 60_000);
     retry.unref();
   };
   async function connect(): Promise<void> {
@@ -73,6 +77,7 @@ export function listenForCaseChanges(opts: { databaseUrl: string; changes: CaseC
     }
     if (closed) return drop(c);
     client = c;
+    delay = firstDelay;
   }
 
   const ready = connect();
