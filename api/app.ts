@@ -43,7 +43,7 @@ export interface AppDeps {
   /**
    * Reads waiting for a case to change, told by this process's worker or, on PostgreSQL, by the workers' NOTIFY
    * (lib/case-changes.ts), or by nobody (they look again every caseWaitRecheckMs); also what a stop wakes them with.
-   * Without it, waiting reads only look again every caseWaitRecheckMs.
+   * Without it the routes keep one of their own that nobody tells.
    */
   caseChanges?: CaseChanges;
   /** How often a waiting read looks again by itself (CASE_WAIT_RECHECK_MS; default 1 s). */

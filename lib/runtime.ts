@@ -106,7 +106,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let url: string | undefined;
   const repairTimers: NodeJS.Timeout[] = [];
   let activityThread: ActivityThread | undefined;
-  let caseChanges: CaseChanges | undefined;
+  // An API process's waiting reads (lib/case-changes.ts), told of changes by the worker here or the workers' NOTIFY.
+  const caseChanges = opts.api ? new CaseChanges() : undefined;
   let caseListener: CaseChangeListener | undefined;
 
   let sealThread: SealThread | undefined;
@@ -172,14 +173,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       }
       // Each change a workflow announces wakes the reads waiting for its case: this process's own API's, or, with
       // the API in other processes on PostgreSQL, theirs through NOTIFY (lib/case-changes-pg.ts).
-      let caseChanged: (caseId: string, version: string) => void;
-      if (opts.api || opts.embedded) {
-        const told = (caseChanges = new CaseChanges());
-        caseChanged = (caseId, version) => told.announce(caseId, version);
-      } else {
-        caseChanged = (caseId, version) =>
-          void notifyCaseChanged(db, caseId, version).catch((err: unknown) => logger.debug({ err: String(err), caseId }, 'case change not notified'));
-      }
+      const caseChanged = caseChanges
+        ? (caseId: string, version: string) => caseChanges.announce(caseId, version)
+        : opts.embedded
+          ? undefined
+          : (caseId: string, version: string) =>
+              void notifyCaseChanged(db, caseId, version).catch((err: unknown) => logger.debug({ err: String(err), caseId }, 'case change not notified'));
       worker = await createChainWorker({
         caseChanged,
         connection,
@@ -192,11 +191,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       workerRun = worker.run();
     }
 
-    if (opts.api && !caseChanges) {
-      // The API without a worker here: on PostgreSQL (npm run api) told of changes by the workers' NOTIFY; its
+    if (caseChanges && !opts.worker && !opts.embedded) {
+      // The API without a worker here (npm run api): told of changes by the workers' NOTIFY on PostgreSQL; its
       // waiting reads look again every CASE_WAIT_RECHECK_MS either way.
-      caseChanges = new CaseChanges();
-      if (!opts.embedded) caseListener = listenForCaseChanges({ databaseUrl: opts.databaseUrl, changes: caseChanges, logger });
+      caseListener = listenForCaseChanges({ databaseUrl: opts.databaseUrl, changes: caseChanges, logger });
     }
     if (opts.api) {
       const app = createApp({
@@ -214,7 +212,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         smtp: !!env.SMTP_URL,
         sealer,
         apiKeyCacheMs: (env.API_KEY_CACHE_SECONDS ?? 0) * 1000,
-        // Waiting reads are woken by the worker above; without one in this process they look again every so often.
         caseChanges,
         caseWaitRecheckMs: env.CASE_WAIT_RECHECK_MS,
         ...webLayer({ mailer, cookieSecure: env.COOKIE_SECURE ?? !opts.embedded }),

@@ -1,6 +1,5 @@
 // A case as the caller may see it: the DB row (what surrounds the workflow) merged with the workflow's own
 // state from a Query (the source of truth in flight), including what the caller may do now.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../lib/db/client.js';
 import { AppError } from '../../lib/errors.js';
@@ -197,8 +196,8 @@ export interface WaitForChange {
   changedSince: string;
   /** How long to wait at most. */
   waitMs: number;
-  /** Reads waiting in this process, told by its worker's sink or the workers' NOTIFY; without it the read only looks again every recheckMs. */
-  changes?: CaseChanges;
+  /** Reads waiting in this process, told by its worker's sink or the workers' NOTIFY (or by nobody: then only recheckMs). */
+  changes: CaseChanges;
   /** How often to look again without being told (a worker in another process). */
   recheckMs: number;
   /** The client went away. */
@@ -213,32 +212,23 @@ export interface WaitForChange {
  */
 export async function getCaseWhenChanged(opts: GetCaseOptions, wait: WaitForChange) {
   const deadline = Date.now() + wait.waitMs;
-  // This process heard the case announced at the caller's version (typically a decider's next read, right after
-  // the answer that carried it): nothing new to show yet, so the first look checks access only — the state is read
-  // once the case changes, or at the first look again. Only a hint: if the case did move on elsewhere, that look
-  // finds it.
-  const watch = wait.changes?.lastVersion(opts.caseId) === wait.changedSince ? wait.changes.watch(opts.caseId) : undefined;
-  if (watch) {
+  // First look: when this process heard the case announced at the caller's version (typically a decider's next
+  // read, right after the answer that carried it), there is nothing new to show yet — access is checked, and the
+  // state read only once the case changes or at the next look. Only a hint: a change elsewhere is found then.
+  for (let accessOnly = wait.changes.lastVersion(opts.caseId) === wait.changedSince; ; accessOnly = false) {
+    // Watch before reading, so that a change between the read and the wait wakes it. No watch (too many reads
+    // waiting, or the process stopping): answered now, and the client asks again.
+    const watch = wait.changes.watch(opts.caseId);
     try {
-      await loadReadableCase(opts.db, opts.identity, opts.caseId, opts.temporal);
+      let view: Awaited<ReturnType<typeof getCase>> | undefined;
+      if (accessOnly && watch) await loadReadableCase(opts.db, opts.identity, opts.caseId, opts.temporal);
+      else {
+        view = await getCase(opts);
+        const version = view.stateSource === 'workflow' ? (view.state as CaseView).version : undefined;
+        if (!watch || version === undefined || version !== wait.changedSince || deadline <= Date.now() || wait.signal?.aborted) return view;
+      }
       await watch.changed(Math.min(deadline - Date.now(), wait.recheckMs), wait.signal);
-    } finally {
-      watch.stop();
-    }
-  }
-  for (;;) {
-    // Watch before reading, so that a change between the read and the wait wakes it.
-    const watch = wait.changes?.watch(opts.caseId);
-    try {
-      const view = await getCase(opts);
-      const version = view.stateSource === 'workflow' ? (view.state as CaseView).version : undefined;
-      const left = deadline - Date.now();
-      // Too many reads waiting already (the registry refused a watch): answered now, the client asks again.
-      const full = wait.changes !== undefined && watch === undefined;
-      if (version === undefined || version !== wait.changedSince || left <= 0 || full || wait.signal?.aborted) return view;
-      if (watch) await watch.changed(Math.min(left, wait.recheckMs), wait.signal);
-      else await sleep(Math.min(left, wait.recheckMs), undefined, { signal: wait.signal }).catch(() => undefined);
-      if (wait.signal?.aborted) return view;
+      if (view && wait.signal?.aborted) return view;
     } finally {
       watch?.stop();
     }

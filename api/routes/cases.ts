@@ -11,6 +11,7 @@ import { countCases, countCasesQuery } from '../cases/count-cases.js';
 import { loadReadableCase } from '../cases/get-case.js';
 import { diffFields } from '../../domain/strategy/changes.js';
 import { AppError } from '../../lib/errors.js';
+import { CaseChanges } from '../../lib/case-changes.js';
 
 /** A read with changedSince and no wait waits this long (seconds). */
 const DEFAULT_WAIT_SECONDS = 20;
@@ -19,6 +20,8 @@ export const DEFAULT_RECHECK_MS = 1000;
 
 export function caseRoutes(deps: AppDeps): Router {
   const r = Router();
+  // Without the process's registry (an app built on its own), waiting reads wake only to look again.
+  const changes = deps.caseChanges ?? new CaseChanges();
 
   route(
     r,
@@ -99,7 +102,7 @@ export function caseRoutes(deps: AppDeps): Router {
       return getCaseWhenChanged(opts, {
         changedSince: query.changedSince,
         waitMs: (query.wait ?? DEFAULT_WAIT_SECONDS) * 1000,
-        changes: deps.caseChanges,
+        changes,
         recheckMs: deps.caseWaitRecheckMs ?? DEFAULT_RECHECK_MS,
         signal: gone.signal,
       });
