@@ -103,7 +103,11 @@ function describeRun(label: string, cases: number, side: Side) {
     const rt = timings.map((t) => t.roundTripMs[i]!);
     return `${i + 1}: ${round1(percentile(rt, 50))}/${round1(percentile(rt, 99))}`;
   });
-  say(`${label.trim()} round trip p50/p99 by decision (ms): ${byDecision.join(', ')}`);
+  const byStep = (timings[0]?.openWaitMs ?? []).map((_, i) => {
+    const w = timings.map((t) => t.openWaitMs[i]!);
+    return `${i + 1}: ${round1(percentile(w, 50))}/${round1(percentile(w, 99))}`;
+  });
+  say(`${label.trim()} round trip p50/p99 by decision (ms): ${byDecision.join(', ')}; step-open wait p50/p99 by step (ms): ${byStep.join(', ')}`);
   return { ...s, cpuMsPerCase: { process: Math.round(side.cpuSelfMs / cases), temporalServer: side.cpuServerMs === null ? null : Math.round(side.cpuServerMs / cases) } };
 }
 
@@ -171,7 +175,7 @@ try {
   const probe = await engine.runCase(-1, { settle: true });
   const facts = await historyFacts(client, probe.id, { openAfter: 'resolveAssignees' });
   say(
-    `engine case: ${facts.activities} activities (${Object.entries(facts.activityTypes).map(([k, v]) => `${k} ${v}`).join(', ')}),` +
+    `engine case: ${facts.activities} activities (${facts.localActivities ? `${facts.localActivities} of them local; ` : ''}${Object.entries(facts.activityTypes).map(([k, v]) => `${k} ${v}`).join(', ')}),` +
       ` ${facts.workflowTasks} workflow tasks, ${facts.events} history events; phases ${facts.phases.map((p) => `${p.open}+${p.rest}`).join(' | ')}`,
   );
 

@@ -18,6 +18,8 @@ export interface HistoryFacts {
   events: number;
   workflowTasks: number;
   activities: number;
+  /** Of those, local activities (a marker in the workflow's own task instead of an activity task). */
+  localActivities: number;
   activityTypes: Record<string, number>;
   /** Activities per phase (after the start, after each accepted Update); `open` = up to the first `openAfter`. */
   phases: BarePhase[];
@@ -28,7 +30,7 @@ export interface HistoryFacts {
 export async function historyFacts(client: Client, workflowId: string, opts: { openAfter?: string } = {}): Promise<HistoryFacts> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   const events = history.events ?? [];
-  const facts: HistoryFacts = { events: events.length, workflowTasks: 0, activities: 0, activityTypes: {}, phases: [], timing: {} };
+  const facts: HistoryFacts = { events: events.length, workflowTasks: 0, activities: 0, localActivities: 0, activityTypes: {}, phases: [], timing: {} };
   const scheduled = new Map<string, { type: string; at: number; startedAt?: number }>();
   let phase = { types: [] as string[] };
   const phases = [phase];
@@ -48,6 +50,16 @@ export async function historyFacts(client: Client, workflowId: string, opts: { o
         facts.activityTypes[type] = (facts.activityTypes[type] ?? 0) + 1;
         phase.types.push(type);
         scheduled.set(id, { type, at: ms(e.eventTime) });
+        break;
+      }
+      case EventType.EVENT_TYPE_MARKER_RECORDED: {
+        if (e.markerRecordedEventAttributes?.markerName !== 'core_local_activity') break;
+        const data = e.markerRecordedEventAttributes.details?.data?.payloads?.[0]?.data;
+        const type = `${data ? (JSON.parse(Buffer.from(data).toString()) as { activity_type?: string }).activity_type : '?'}`;
+        facts.localActivities++;
+        facts.activities++;
+        facts.activityTypes[type] = (facts.activityTypes[type] ?? 0) + 1;
+        phase.types.push(type);
         break;
       }
       case EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED: {

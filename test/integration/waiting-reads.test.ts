@@ -72,6 +72,17 @@ describe('reads that wait for a change', () => {
     expect(behind.state.version).not.toBe(c.version);
   });
 
+  it('needs no wait for the first step: the answer to opening a case shows it open (its people are looked up in the first workflow task)', async () => {
+    const res = await h.api('/cases', { as: RECTOR, json: { type: 'strategy', institution: 'RUPP', title: 'Waiting read: first step', fields: demoStrategyFields() } });
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as CaseBody & { id: string };
+    expect(stepStatus(created, 'iro_check')).toBe('open');
+    // The IRO may act at once, on the same version of the case.
+    const asIro = await read(h.api, `/cases/${created.id}`, IRO);
+    expect(asIro.state.allowed.some((a) => a.stepId === 'iro_check' && a.actions.includes('approve'))).toBe(true);
+    expect(asIro.state.version).toBe(created.state.version);
+  });
+
   it('lets the next decider wait for their step to open after a decision', async () => {
     const c = await openCase('Waiting read: next step');
     const decided = (await (await approveIroCheck(c)).json()) as CaseBody;

@@ -38,7 +38,7 @@ describe('approval workflow (time-skipping server)', () => {
         expect(await h.handle.result()).toMatchObject({ outcome: 'approved' });
         const history = await h.handle.fetchHistory();
         return {
-          markers: (history.events ?? []).filter((e) => e.markerRecordedEventAttributes).length,
+          markers: (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch').length,
           audits: rec.audits.map((a) => a.type),
           notifications: rec.notifications.map((n) => n.kind),
           sealedAfter: rec.sealed.map((x) => x.auditedBefore.at(-1)),
@@ -52,6 +52,46 @@ describe('approval workflow (time-skipping server)', () => {
     expect(legacy.notifications).toEqual(current.notifications);
     expect(current.sealedAfter).toEqual(['completed']);
     expect(legacy.sealedAfter).toEqual(['completed']);
+  });
+
+  it('looks up the people of a step that opens without a decision waiting (the first) in its own workflow task, those of a step opened by a decision through an activity task', async () => {
+    const run = (engineVersion: number | undefined) =>
+      withCase({ ...input(`local-${engineVersion ?? 'none'}-${randomUUID()}`, policies.sequential()), engineVersion }, async (h, rec) => {
+        expect((await h.state()).stages[0]!.steps[0]!.assignees.map((a) => a.email)).toEqual(['iro@rupp.kh']);
+        const answer = await h.send(actor('iro@rupp.kh'), { type: 'approve', stepId: 'iro_check', documentSha256: SHA }, undefined, { withState: true });
+        // The decision's answer left before the rector was looked up.
+        expect(answer.state?.stages[1]!.steps[0]!.status).toBe('resolving');
+        await waitOpen(h);
+        await h.settle();
+        await h.send(actor('rector@rupp.kh'), { type: 'approve', stepId: 'endorse', documentSha256: SHA });
+        expect(await h.handle.result()).toMatchObject({ outcome: 'approved' });
+        const events = (await h.handle.fetchHistory()).events ?? [];
+        const markers = events.flatMap((e) => (e.markerRecordedEventAttributes ? [e.markerRecordedEventAttributes] : []));
+        const local = markers
+          .filter((m) => m.markerName === 'core_local_activity')
+          .map((m) => (JSON.parse(Buffer.from(m.details!.data!.payloads![0]!.data!).toString()) as { activity_type: string }).activity_type);
+        // What the first workflow task did: its commands follow its completion, up to the next task.
+        const firstDone = events.findIndex((e) => e.workflowTaskCompletedEventAttributes);
+        const nextTask = events.findIndex((e, i) => i > firstDone && e.workflowTaskScheduledEventAttributes);
+        const firstTask = events.slice(firstDone + 1, nextTask).map((e) => e.markerRecordedEventAttributes?.markerName ?? e.activityTaskScheduledEventAttributes?.activityType?.name ?? (e.upsertWorkflowSearchAttributesEventAttributes ? 'upsert' : 'other'));
+        const scheduled = events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType!.name!] : []));
+        return { firstTask, local, scheduled, patches: markers.filter((m) => m.markerName === 'core_patch').length, calls: rec.calls, audits: rec.audits.map((a) => a.type) };
+      });
+    const current = await run(APPROVAL_ENGINE_VERSION);
+    // The first step opens in the case's first workflow task: its people looked up, then emailed.
+    expect(current.firstTask).toEqual(['core_local_activity', 'notify']);
+    expect(current.local).toEqual(['resolveAssignees']);
+    expect(current.scheduled).toEqual(['notify', 'record', 'resolveAssignees', 'notify', 'record', 'record', 'sealDecision', 'notify']);
+    expect(current.patches).toBe(0);
+    expect(current.calls.filter((c) => c === 'resolveAssignees')).toHaveLength(2);
+    // A case opened at version 5 asks patched() as it reaches its first such lookup, and behaves alike.
+    const older = await run(5);
+    // (With its TemporalChangeVersion search attribute.)
+    expect(older.firstTask).toEqual(['core_patch', 'upsert', 'core_local_activity', 'notify']);
+    expect(older.local).toEqual(current.local);
+    expect(older.scheduled).toEqual(current.scheduled);
+    expect(older.patches).toBe(1);
+    expect(older.audits).toEqual(current.audits);
   });
 
   it('records a decision that arrives while its step’s email goes out before the next email, without delaying the next step', async () => {
