@@ -55,7 +55,7 @@ export async function historyFacts(client: Client, workflowId: string, opts: { o
       case EventType.EVENT_TYPE_MARKER_RECORDED: {
         if (e.markerRecordedEventAttributes?.markerName !== 'core_local_activity') break;
         const data = e.markerRecordedEventAttributes.details?.data?.payloads?.[0]?.data;
-        const type = `${data ? (JSON.parse(Buffer.from(data).toString()) as { activity_type?: string }).activity_type : '?'}`;
+        const type = (data && (JSON.parse(Buffer.from(data).toString()) as { activity_type?: string }).activity_type) || '?';
         facts.localActivities++;
         facts.activities++;
         facts.activityTypes[type] = (facts.activityTypes[type] ?? 0) + 1;
