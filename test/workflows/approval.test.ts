@@ -78,8 +78,9 @@ describe('approval workflow (time-skipping server)', () => {
         return { firstTask, local, scheduled, patches: markers.filter((m) => m.markerName === 'core_patch').length, calls: rec.calls, audits: rec.audits.map((a) => a.type) };
       });
     const current = await run(APPROVAL_ENGINE_VERSION);
-    // The first step opens in the case's first workflow task: its people looked up, then emailed.
-    expect(current.firstTask).toEqual(['core_local_activity', 'notify']);
+    // The first step's people are looked up in the case's first workflow task (the email that follows usually
+    // leaves with the same task; Temporal's core may also complete the task once the lookup is recorded).
+    expect(current.firstTask[0]).toBe('core_local_activity');
     expect(current.local).toEqual(['resolveAssignees']);
     expect(current.scheduled).toEqual(['notify', 'record', 'resolveAssignees', 'notify', 'record', 'record', 'sealDecision', 'notify']);
     expect(current.patches).toBe(0);
@@ -87,7 +88,7 @@ describe('approval workflow (time-skipping server)', () => {
     // A case opened at version 5 asks patched() as it reaches its first such lookup, and behaves alike.
     const older = await run(5);
     // (With its TemporalChangeVersion search attribute.)
-    expect(older.firstTask).toEqual(['core_patch', 'upsert', 'core_local_activity', 'notify']);
+    expect(older.firstTask.slice(0, 3)).toEqual(['core_patch', 'upsert', 'core_local_activity']);
     expect(older.local).toEqual(current.local);
     expect(older.scheduled).toEqual(current.scheduled);
     expect(older.patches).toBe(1);
@@ -118,14 +119,59 @@ describe('approval workflow (time-skipping server)', () => {
     };
     const current = await run(APPROVAL_ENGINE_VERSION);
     // The rector's step opens as soon as the rector is known; the decision is recorded before the rector's email.
-    expect(current.calls).toEqual(['resolveAssignees', 'notify', 'resolveAssignees', 'record', 'notify', 'record', 'notify']);
+    // (Since engine version 7 the rector is looked up while the IRO's email is still held, so where that lookup falls
+    // among the calls depends on timing; the emails and records keep their order.)
+    const withoutLookups = (calls: string[]) => calls.filter((c) => c !== 'resolveAssignees');
+    expect(withoutLookups(current.calls)).toEqual(['notify', 'record', 'notify', 'record', 'notify']);
+    expect(current.calls.filter((c) => c === 'resolveAssignees')).toHaveLength(2);
     expect(current.auditedWhenEndorseOpens).toEqual(['submitted', 'step_opened', 'approved', 'step_completed', 'step_opened']);
     expect(current.markers).toBe(0);
     // A case opened at an older version asks patched() (and records its marker) and behaves alike from then on;
     // its histories from before replay as they ran (test/fixtures/histories/v6-decision-during-email.json).
     const older = await run(4);
-    expect(older.calls).toEqual(current.calls);
+    expect(older.calls).toEqual(['resolveAssignees', 'notify', 'resolveAssignees', 'record', 'notify', 'record', 'notify']);
     expect(older.markers).toBeGreaterThan(0);
+  });
+
+  it('opens the next step while the previous step’s email is still going out (engine version 7); earlier cases wait for that email', async () => {
+    const run = (engineVersion: number) => {
+      const email = heldNotification((n) => n.kind === 'task' && n.stepId === 'iro_check');
+      const recorder = { ...newRecorder(), holdNotify: email.hold };
+      return withCase(
+        { ...input(`beside-${engineVersion}-${randomUUID()}`, policies.sequential()), engineVersion },
+        async (h, rec) => {
+          await email.held;
+          await h.send(actor('iro@rupp.kh'), { type: 'approve', stepId: 'iro_check', documentSha256: SHA });
+          // The IRO's email is still held: does the rector's step open meanwhile?
+          let openedWhileHeld = false;
+          for (let i = 0; i < 40 && !openedWhileHeld; i++) {
+            openedWhileHeld = openSteps(await h.state()).includes('endorse');
+            if (!openedWhileHeld) await new Promise((r) => setTimeout(r, 25));
+          }
+          const callsWhileHeld = [...rec.calls];
+          email.release();
+          await waitOpen(h);
+          await h.settle();
+          await h.send(actor('rector@rupp.kh'), { type: 'approve', stepId: 'endorse', documentSha256: SHA });
+          expect(await h.handle.result()).toMatchObject({ outcome: 'approved' });
+          return { openedWhileHeld, callsWhileHeld, calls: rec.calls, audits: rec.audits.map((a) => a.type), notifications: rec.notifications.map((n) => `${n.kind}:${n.stepId ?? ''}`) };
+        },
+        { recorder },
+      );
+    };
+    const current = await run(APPROVAL_ENGINE_VERSION);
+    expect(current.openedWhileHeld).toBe(true);
+    // (The recorder notes an email once it is sent.)
+    expect(current.callsWhileHeld).toEqual(['resolveAssignees', 'resolveAssignees']);
+    const earlier = await run(6);
+    expect(earlier.openedWhileHeld).toBe(false);
+    expect(earlier.callsWhileHeld).toEqual(['resolveAssignees']);
+    // Either way the same activities (as each ends), the decision recorded before the rector's email, the same
+    // audit trail and emails.
+    expect(current.calls).toEqual(['resolveAssignees', 'resolveAssignees', 'notify', 'record', 'notify', 'record', 'notify']);
+    expect(earlier.calls).toEqual(['resolveAssignees', 'notify', 'resolveAssignees', 'record', 'notify', 'record', 'notify']);
+    expect(earlier.audits).toEqual(current.audits);
+    expect(earlier.notifications).toEqual(current.notifications);
   });
 
   it('runs the steps of a stage in parallel and skips a conditional step whose condition is false', async () => {

@@ -2,14 +2,16 @@
 // replay against today's code, so that a change that would break cases already running fails here first.
 // When you change the workflow: keep the old fixtures passing (guard changed behaviour with patched()), and
 // record the new shape as well: RECORD_HISTORIES=1 npx vitest run test/workflows/replay.test.ts
-// Unprefixed files are what today's code writes (cases opened at engine version 6: no patch markers; the people of a
-// step that opens while no decision waits for an answer — the first step, an escalation — are looked up in a local
-// activity, a marker in the workflow task); v1-, v2- and v3- are earlier generations (before the patches, and with
-// them asked through patched()), v4- cases opened at engine version 3 (sealed before the closing decision was
+// Unprefixed files are what today's code writes (cases opened at engine version 7: no patch markers; a step's people
+// are looked up as soon as it opens, beside effects still running — in decision-during-email the rector's lookup is
+// scheduled while the IRO's email is out — and, for a step that opens while no decision waits for an answer (the
+// first step, an escalation), in a local activity, a marker in the workflow task); v1-, v2- and v3- are earlier
+// generations (before the patches, and with them asked through patched()), v4- cases opened at engine version 3 (sealed before the closing decision was
 // stored), v5-sequential-approved a case at engine version 4 decided before decisions asked for the state in their
 // answer, v6- cases at engine version 4 (v6-decision-during-email: the decision's effects ran before the first
 // projection), v7- cases at engine version 5 whose answers carried no state version, v8- cases at engine version 5
-// (every step's people looked up by an activity task); patched-decision-during-email is a version-4 case run by
+// (every step's people looked up by an activity task), v9- cases at engine version 6 (one queue: a step opened by a
+// decision waited for the effects still running); patched-decision-during-email is a version-4 case run by
 // today's code (its patch markers mid-history). All must keep replaying.
 import { randomUUID } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';

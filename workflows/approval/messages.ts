@@ -38,7 +38,7 @@ export interface ApprovalInput {
 }
 
 /** What new cases start with (api/cases/create-case.ts); raise it together with a new patch-free behaviour. */
-export const APPROVAL_ENGINE_VERSION = 6;
+export const APPROVAL_ENGINE_VERSION = 7;
 
 export interface CarriedState {
   engine: EngineState;

@@ -40,6 +40,9 @@ const local = proxyLocalActivities<Pick<Activities, 'resolveAssignees'>>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
+/** The engine version from which a step's people are looked up beside the running effects (see resolveBeside). */
+const RESOLVE_BESIDE_EFFECTS = 7;
+
 /** Continue-as-new well before Temporal's limits (51,200 events / 50 MB) when the server has not suggested it yet. */
 const MAX_HISTORY_EVENTS = 8_000;
 
@@ -83,6 +86,15 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
   const queue: engine.Effect[] = [];
   /** Effects of a command: its Update's answer leaves with the workflow task they start in. */
   const answeredBy = new WeakSet<engine.Effect>();
+  /**
+   * From engine version 7 a step's people are looked up as soon as it opens, beside the effects already running
+   * (a decision arriving while the previous step's email goes out no longer waits for that email, and the
+   * projection after it, before the next step opens). Cases opened earlier keep one queue for their life.
+   */
+  const resolveBeside = (input.engineVersion ?? 0) >= RESOLVE_BESIDE_EFFECTS;
+  /** Lookups in flight beside the queue, and the first that failed (it fails the workflow, as in the queue). */
+  let resolving = 0;
+  let resolveFailure: unknown;
   /** Effects were running when a command arrived: its state is recorded before the next email (see PATCHES). */
   let runningEffects = false;
   let recordOwed = false;
@@ -92,6 +104,8 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
   let projectedFields: string | undefined;
   const runs = (input.carried?.runs ?? 0) + 1;
   let state: engine.EngineState;
+  /** The new case's first effects: queued once the handlers below are in place. */
+  let opening: engine.Effect[] = [];
   if (input.carried) {
     state = input.carried.engine;
   } else {
@@ -107,7 +121,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
       calendar: input.calendarRevision,
     });
     state = created.state;
-    queue.push(...created.effects);
+    opening = created.effects;
   }
   let dirty = true;
   let outcome: ApprovalOutcome['outcome'] | undefined;
@@ -145,8 +159,8 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
       if (!result) {
         const applied = engine.applyCommand(state, actor, command, Date.now());
         state = applied.state;
-        queue.push(...applied.effects);
         for (const e of applied.effects) answeredBy.add(e);
+        enqueue(applied.effects);
         if (runningEffects && hasPatch(input, 'record-before-next-command')) recordOwed = true;
         changed();
         result = applied.result;
@@ -165,23 +179,41 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
     },
   );
 
+  /** Queues effects; with resolveBeside, a step's people are looked up at once instead. */
+  function enqueue(effects: engine.Effect[]): void {
+    for (const effect of effects) {
+      if (resolveBeside && effect.type === 'resolveAssignees') {
+        resolving++;
+        resolveStep(effect).then(
+          () => resolving--,
+          (err: unknown) => {
+            resolving--;
+            resolveFailure ??= err;
+          },
+        );
+      } else queue.push(effect);
+    }
+  }
+
+  async function resolveStep(effect: Extract<engine.Effect, { type: 'resolveAssignees' }>): Promise<void> {
+    // In this workflow task unless a decision's answer waits for the task to end (a local activity holds it).
+    const resolve = !answeredBy.has(effect) && hasPatch(input, 'local-assignee-lookup') ? local.resolveAssignees : acts.resolveAssignees;
+    const resolved = await resolve({
+      caseId: input.caseId,
+      institution: input.institution,
+      fields: engine.fieldsForAssignees(effect.steps, engine.currentFields(state)),
+      steps: effect.steps,
+    });
+    const next = engine.assigneesResolved(state, effect.requestId, resolved, Date.now());
+    state = next.state;
+    enqueue(next.effects);
+    changed();
+  }
+
   async function run(effect: engine.Effect): Promise<void> {
     switch (effect.type) {
-      case 'resolveAssignees': {
-        // In this workflow task unless a decision's answer waits for the task to end (a local activity holds it).
-        const resolve = !answeredBy.has(effect) && hasPatch(input, 'local-assignee-lookup') ? local.resolveAssignees : acts.resolveAssignees;
-        const resolved = await resolve({
-          caseId: input.caseId,
-          institution: input.institution,
-          fields: engine.fieldsForAssignees(effect.steps, engine.currentFields(state)),
-          steps: effect.steps,
-        });
-        const next = engine.assigneesResolved(state, effect.requestId, resolved, Date.now());
-        state = next.state;
-        queue.push(...next.effects);
-        changed();
-        return;
-      }
+      case 'resolveAssignees':
+        return resolveStep(effect);
       case 'notify': {
         if (effect.recipients.length === 0) return;
         if (recordOwed) {
@@ -286,9 +318,16 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
     ] as never);
   }
 
+  enqueue(opening);
+  /** Nothing left to run: no effect queued, no lookup in flight. */
+  const settled = () => queue.length === 0 && resolving === 0;
   for (;;) {
     runningEffects = true;
-    while (queue.length) await run(queue.shift()!);
+    while (!settled()) {
+      if (queue.length) await run(queue.shift()!);
+      else await condition(() => queue.length > 0 || resolving === 0);
+      if (resolveFailure) throw resolveFailure;
+    }
     runningEffects = false;
     if (dirty) {
       dirty = false;
@@ -301,7 +340,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
     if (info.continueAsNewSuggested || info.historyLength > (input.maxHistoryEvents ?? MAX_HISTORY_EVENTS)) {
       // Let in-flight updates finish, so that no caller is left without an answer, then carry the state over.
       await condition(allHandlersFinished);
-      if (queue.length === 0 && !dirty) {
+      if (settled() && !dirty) {
         const carried: CarriedState = { engine: state, projectionSeq, auditedEvents: audited, runs, ...(answered.size ? { answered: [...answered] } : {}) };
         log.info('continuing as new', { caseId: input.caseId, historyLength: info.historyLength, runs });
         return continueAsNew<typeof approvalWorkflow>({ ...input, carried });
@@ -310,12 +349,12 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
     }
 
     const wake = engine.nextWakeUp(state);
-    const woken = () => queue.length > 0 || dirty;
+    const woken = () => !settled() || dirty;
     const timedOut = wake === null ? (await condition(woken), false) : !(await condition(woken, Math.max(1, wake - Date.now())));
     if (timedOut && wake !== null) {
       const ticked = engine.tick(state, Date.now());
       state = ticked.state;
-      queue.push(...ticked.effects);
+      enqueue(ticked.effects);
       changed();
     }
   }
