@@ -99,14 +99,14 @@ function describeRun(label: string, cases: number, side: Side) {
       ` | answer p50 ${ms(percentile(timings.flatMap((t) => t.postMs), 50))}, step-open wait p50 ${ms(percentile(timings.flatMap((t) => t.openWaitMs), 50))},` +
       ` create p50 ${ms(percentile(timings.map((t) => t.createMs), 50))}, case p50 ${ms(percentile(timings.map((t) => t.totalMs), 50))}, ${round1(side.reads / cases)} reads per case`,
   );
-  const byDecision = (timings[0]?.roundTripMs ?? []).map((_, i) => {
-    const rt = timings.map((t) => t.roundTripMs[i]!);
-    return `${i + 1}: ${round1(percentile(rt, 50))}/${round1(percentile(rt, 99))}`;
-  });
-  const byStep = (timings[0]?.openWaitMs ?? []).map((_, i) => {
-    const w = timings.map((t) => t.openWaitMs[i]!);
-    return `${i + 1}: ${round1(percentile(w, 50))}/${round1(percentile(w, 99))}`;
-  });
+  /** p50/p99 of the i-th value of each case (the i-th decision, the i-th step), for each i. */
+  const byIndex = (values: (t: CaseTiming) => number[]) =>
+    (timings[0] ? values(timings[0]) : []).map((_, i) => {
+      const xs = timings.map((t) => values(t)[i]!);
+      return `${i + 1}: ${round1(percentile(xs, 50))}/${round1(percentile(xs, 99))}`;
+    });
+  const byDecision = byIndex((t) => t.roundTripMs);
+  const byStep = byIndex((t) => t.openWaitMs);
   say(`${label.trim()} round trip p50/p99 by decision (ms): ${byDecision.join(', ')}; step-open wait p50/p99 by step (ms): ${byStep.join(', ')}`);
   return { ...s, cpuMsPerCase: { process: Math.round(side.cpuSelfMs / cases), temporalServer: side.cpuServerMs === null ? null : Math.round(side.cpuServerMs / cases) } };
 }

@@ -179,11 +179,12 @@ export function engineDriver(opts: {
       const created = await call('POST', '/cases', setup.submitterKey, { type: 'strategy', institution: BENCH_INSTITUTION, title: `Bench case ${i}`, fields: strategyFields(i) }, [201]);
       const id = created.id;
       const sha = created.documents[0]!.sha256;
-      /** The case's state version as last seen (any viewer's answer). */
-      let version = created.state?.version;
       const timing: CaseTiming = { id, createMs: performance.now() - t0, roundTripMs: [], postMs: [], openWaitMs: [], totalMs: 0 };
       let last: CaseBody | undefined;
-      /** The latest state seen, by any viewer: whether a step is open shows to all, what one may do only to them. */
+      /**
+       * The latest state seen, by any viewer: its version is what a waiting read starts from; whether a step is open
+       * shows to all, what one may do only to them.
+       */
       let latest: CaseBody = created;
       for (let s = 0; s < STEPS.length; s++) {
         const step = STEPS[s]!;
@@ -193,10 +194,10 @@ export function engineDriver(opts: {
           let seen: CaseBody | undefined;
           // A read that answers when the case changes (the step opening), again until the step is ours; a plain
           // read when the state seen already shows the step open (its people are looked up as the step opens).
-          while (waitForChanges && version !== undefined && !(seen && mayApprove(seen, step.stepId))) {
+          while (waitForChanges && latest.state?.version !== undefined && !(seen && mayApprove(seen, step.stepId))) {
             const opened = !seen && stepStatus(latest, step.stepId) === 'open';
-            seen = await call('GET', opened ? `/cases/${id}` : `/cases/${id}?changedSince=${version}&wait=10`, key);
-            version = seen.state?.version;
+            seen = await call('GET', opened ? `/cases/${id}` : `/cases/${id}?changedSince=${latest.state.version}&wait=10`, key);
+            latest = seen;
           }
           if (!seen || !mayApprove(seen, step.stepId)) {
             await pollUntil(() => call('GET', `/cases/${id}`, key), (c) => mayApprove(c, step.stepId), { everyMs: pollMs, maxEveryMs: maxPollMs, what: `${id}: ${step.stepId} open` });
@@ -207,7 +208,6 @@ export function engineDriver(opts: {
         const t = performance.now();
         const answer = await call('POST', `/cases/${id}/decisions`, key, { action: 'approve', stepId: step.stepId, documentSha256: sha });
         timing.postMs.push(performance.now() - t);
-        version = answer.state?.version;
         latest = answer;
         if (stepStatus(answer, step.stepId) === 'approved') {
           // The answer carries the decider's new state: readable now. The next decider reads their own.
@@ -216,7 +216,6 @@ export function engineDriver(opts: {
           // Confirm as the next decider: the same read shows whether their step is open yet.
           const readerKey = setup.stepKeys[s + 1] ?? key;
           last = await pollUntil(() => call('GET', `/cases/${id}`, readerKey), (c) => stepStatus(c, step.stepId) === 'approved', { everyMs: pollMs, what: `${id}: ${step.stepId} approved` });
-          version = last.state?.version;
           latest = last;
         }
         timing.roundTripMs.push(performance.now() - t);
