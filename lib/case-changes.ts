@@ -1,8 +1,10 @@
 // Reads that wait for a case to change (GET /cases/:id?changedSince=<version>&wait=<seconds>): instead of polling,
 // a client holds one request open and gets its answer as soon as the case's state moves on. The approval workflow
 // says when through a Temporal sink (workflows/approval/messages.ts, CaseSinks), which its worker runs outside
-// history after each workflow task; this registry hands that on to the reads waiting in the same process. A read
-// whose process has no worker (the API run on its own) is not told: it looks again every `recheckMs`.
+// history after each workflow task, with the state it moved to; this registry hands both on to the reads waiting in
+// the same process. A read whose process has no worker (the API run on its own) is told by the workers' NOTIFY
+// (the version only, lib/case-changes-pg.ts) or not at all: it looks again every `recheckMs`.
+import type { EngineState } from '../domain/approval/index.js';
 
 export interface CaseWatch {
   /**
@@ -10,12 +12,23 @@ export interface CaseWatch {
    * `ms` pass first or `signal` aborts.
    */
   changed(ms: number, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * The case's state as its workflow announced it, when the last announcement since the watch began came from this
+   * process's worker (which hands it over): a read may answer with it instead of asking the workflow again.
+   */
+  told(): Announced | undefined;
   /** Stops watching (idempotent). */
   stop(): void;
 }
 
+/** A state announced by the workflow, at its version. */
+export interface Announced {
+  version: string;
+  state: EngineState;
+}
+
 export class CaseChanges {
-  private readonly watches = new Map<string, Set<{ fire(): void }>>();
+  private readonly watches = new Map<string, Set<{ fire(told?: Announced): void }>>();
   private watching = 0;
   /** The last version announced per case, oldest first (at most `maxVersions`). */
   private readonly versions = new Map<string, string>();
@@ -45,14 +58,15 @@ export class CaseChanges {
   }
 
   /** The case's state moved on, to `version` when told (its workflow's sink). */
-  announce(caseId: string, version?: string): void {
+  announce(caseId: string, version?: string, state?: EngineState): void {
     this.versions.delete(caseId);
     if (version !== undefined) {
       this.versions.set(caseId, version);
       if (this.versions.size > this.maxVersions) this.versions.delete(this.versions.keys().next().value!);
     }
     const set = this.watches.get(caseId);
-    if (set) for (const w of [...set]) w.fire();
+    const told = version !== undefined && state ? { version, state } : undefined;
+    if (set) for (const w of [...set]) w.fire(told);
   }
 
   /**
@@ -73,10 +87,12 @@ export class CaseChanges {
     if (!set) this.watches.set(caseId, (set = new Set()));
     this.watching++;
     let fired = false;
+    let told: Announced | undefined;
     let wake: ((changed: boolean) => void) | undefined;
     const entry = {
-      fire: () => {
+      fire: (announced?: Announced) => {
         fired = true;
+        told = announced;
         wake?.(true);
       },
     };
@@ -92,6 +108,7 @@ export class CaseChanges {
     };
     return {
       stop,
+      told: () => told,
       changed: (ms, signal) => {
         if (fired) return Promise.resolve(true);
         if (stopped || signal?.aborted) return Promise.resolve(false);

@@ -19,6 +19,7 @@ import type { ApiEnv, CommonEnv, WorkerEnv } from './env.js';
 import type { Logger } from './logger.js';
 import { clientOn, connectTemporal } from './temporal.js';
 import { CaseChanges } from './case-changes.js';
+import type { EngineState } from '../domain/approval/index.js';
 import { listenForCaseChanges, notifyCaseChanged, type CaseChangeListener } from './case-changes-pg.js';
 import { createSealer, ensureDevCertificate, startSealThread, type SealerSource, type SealThread } from '../activities/pdf/index.js';
 
@@ -174,7 +175,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       // Each change a workflow announces wakes the reads waiting for its case: this process's own API's, or, with
       // the API in other processes on PostgreSQL, theirs through NOTIFY (lib/case-changes-pg.ts).
       const caseChanged = caseChanges
-        ? (caseId: string, version: string) => caseChanges.announce(caseId, version)
+        ? (caseId: string, version: string, state?: EngineState) => caseChanges.announce(caseId, version, state)
         : opts.embedded
           ? undefined
           : (caseId: string, version: string) =>

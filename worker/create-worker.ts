@@ -5,6 +5,7 @@ import protos from '@temporalio/proto';
 import type { Activities } from '../activities/index.js';
 import { allSearchAttributeKeys } from '../workflows/approval/search-attributes.js';
 import type { CaseSinks } from '../workflows/approval/messages.js';
+import type { EngineState } from '../domain/approval/index.js';
 import type { Logger } from '../lib/logger.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -18,12 +19,12 @@ export interface ChainWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   maxConcurrentActivityTaskExecutions?: number;
   /** A case's state moved on (the approval workflow's sink, outside history): wakes reads waiting for it. */
-  caseChanged?: (caseId: string, version: string) => void;
+  caseChanged?: (caseId: string, version: string, state?: EngineState) => void;
 }
 
 /** The sinks the workflows call (workflows/approval/messages.ts): never during replay. */
 export function chainSinks(caseChanged: ChainWorkerOptions['caseChanged'] = () => undefined): InjectedSinks<CaseSinks> {
-  return { cases: { changed: { fn: (_info, caseId, version) => caseChanged(caseId, version), callDuringReplay: false } } };
+  return { cases: { changed: { fn: (_info, caseId, version, state) => caseChanged(caseId, version, state), callDuringReplay: false } } };
 }
 
 export function createChainWorker(opts: ChainWorkerOptions): Promise<Worker> {

@@ -1,5 +1,6 @@
 // A case as the caller may see it: the DB row (what surrounds the workflow) merged with the workflow's own
-// state from a Query (the source of truth in flight), including what the caller may do now.
+// state from a Query (the source of truth in flight), including what the caller may do now. A read woken by this
+// process's worker shows the state that worker just announced instead (the same view, computed here).
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../lib/db/client.js';
 import { AppError } from '../../lib/errors.js';
@@ -8,7 +9,8 @@ import { canReadCase, type CaseAccessView } from '../../lib/authz.js';
 import type { CaseType } from '../../domain/case-types.js';
 import { stateQuery, type CaseView, type CommandResult } from '../../workflows/approval/messages.js';
 import { toViewer } from './viewer.js';
-import type { CaseChanges } from '../../lib/case-changes.js';
+import type { Announced, CaseChanges } from '../../lib/case-changes.js';
+import { view as engineView } from '../../domain/approval/index.js';
 
 export interface GetCaseOptions {
   db: Db;
@@ -17,6 +19,8 @@ export interface GetCaseOptions {
   caseId: string;
   /** Told when the workflow could not be queried (the answer then comes from the projection). */
   onQueryError?: (err: unknown) => void;
+  /** The state the workflow just announced (lib/case-changes.ts): shown instead of asking the workflow. */
+  told?: Announced;
 }
 
 const participantsOf = (view: CaseView): string[] => view.stages.flatMap((s) => s.steps.flatMap((st) => st.assignees.map((a) => a.email.toLowerCase())));
@@ -151,7 +155,12 @@ export async function runCaseCommand<R extends CommandResult>(
 export async function getCase(opts: GetCaseOptions) {
   // The row and the workflow's state are asked for at once (a case's workflow id is its id, see create-case.ts);
   // the state is shown only once the row says the caller may read the case.
-  const ask = (workflowId: string) => opts.temporal.workflow.getHandle(workflowId).query(stateQuery, toViewer(opts.identity));
+  // A state just announced is what the Query would answer (the workflow's own view of it, at that version).
+  const told = opts.told;
+  const ask = (workflowId: string): Promise<CaseView> =>
+    told
+      ? Promise.resolve({ ...engineView(told.state, toViewer(opts.identity)), version: told.version })
+      : opts.temporal.workflow.getHandle(workflowId).query(stateQuery, toViewer(opts.identity));
   let asked = ask(opts.caseId);
   asked.catch(() => undefined);
   const row = await readCaseRow(opts.db, opts.caseId);
@@ -209,12 +218,16 @@ export interface WaitForChange {
  * the caller has — at once when it already does, otherwise when the workflow says it changed, or when the wait is
  * over (the same version again: nothing changed). A case whose workflow cannot be asked has no version: answered
  * at once. Access is checked before any waiting, so an outsider gets 404 at once and learns nothing from timing.
+ * Woken by this process's worker, the read shows the state that worker announced, without a Query: nobody can have
+ * moved the case on since (one worker runs a workflow task at a time, and it announced this one). Woken by another
+ * process's NOTIFY, or by the time, it asks the workflow.
  */
 export async function getCaseWhenChanged(opts: GetCaseOptions, wait: WaitForChange) {
   const deadline = Date.now() + wait.waitMs;
   // First look: when this process heard the case announced at the caller's version (typically a decider's next
   // read, right after the answer that carried it), there is nothing new to show yet — access is checked, and the
   // state read only once the case changes or at the next look. Only a hint: a change elsewhere is found then.
+  let told: Announced | undefined;
   for (let accessOnly = wait.changes.lastVersion(opts.caseId) === wait.changedSince; ; accessOnly = false) {
     // Watch before reading, so that a change between the read and the wait wakes it. No watch (too many reads
     // waiting, or the process stopping): answered now, and the client asks again.
@@ -223,11 +236,12 @@ export async function getCaseWhenChanged(opts: GetCaseOptions, wait: WaitForChan
       let view: Awaited<ReturnType<typeof getCase>> | undefined;
       if (accessOnly && watch) await loadReadableCase(opts.db, opts.identity, opts.caseId, opts.temporal);
       else {
-        view = await getCase(opts);
+        view = await getCase(told ? { ...opts, told } : opts);
         const version = view.stateSource === 'workflow' ? (view.state as CaseView).version : undefined;
         if (!watch || version === undefined || version !== wait.changedSince || deadline <= Date.now() || wait.signal?.aborted) return view;
       }
       await watch.changed(Math.min(deadline - Date.now(), wait.recheckMs), wait.signal);
+      told = watch.told();
       if (view && wait.signal?.aborted) return view;
     } finally {
       watch?.stop();

@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { useHarness, workflowBundle, type Harness } from '../support/harness.js';
 import { demoStrategyFields } from '../support/strategy-fields.js';
 import { waitFor } from '../support/wait.js';
@@ -70,6 +70,42 @@ describe('reads that wait for a change', () => {
     const behind = await read(h.api, `/cases/${c.id}?changedSince=${c.version}&wait=20`, RECTOR);
     expect(performance.now() - t1).toBeLessThan(2_000);
     expect(behind.state.version).not.toBe(c.version);
+  });
+
+  it("shows a read woken by its own worker the state that worker announced, without a Query; a read woken by another process's notice asks the workflow", async () => {
+    const c = await openCase('Waiting read: the announced state');
+    // Count the Queries the API sends for this case from here on.
+    const client = h.runtime.client.workflow;
+    const getHandle = client.getHandle.bind(client);
+    const queried: string[] = [];
+    const spy = vi.spyOn(client, 'getHandle').mockImplementation((...args: Parameters<typeof getHandle>) => {
+      const handle = getHandle(...args);
+      const query = handle.query.bind(handle);
+      handle.query = ((...q: Parameters<typeof query>) => {
+        if (args[0] === c.id) queried.push(typeof q[0] === 'string' ? q[0] : q[0].name);
+        return query(...q);
+      }) as typeof handle.query;
+      return handle;
+    });
+    try {
+      const waiting = read(h.api, `/cases/${c.id}?changedSince=${c.version}&wait=20`, RECTOR);
+      await waitFor(async () => h.runtime.caseChanges!.size === 1 || undefined, { what: 'the read waiting' });
+      // A notice without the state (what another process's NOTIFY brings) wakes the read: it asks the workflow,
+      // finds nothing new and waits again.
+      h.runtime.caseChanges!.announce(c.id, 'elsewhere');
+      await waitFor(async () => queried.length === 1 || undefined, { what: 'the Query' });
+      expect(await pendingAfter(waiting, 300)).toBe('pending');
+      // The decision (its answer carries its state) and the read woken by the worker: no Query.
+      expect((await approveIroCheck(c)).status).toBe(200);
+      const answer = await waiting;
+      expect(answer.state.version).not.toBe(c.version);
+      expect(stepStatus(answer, 'iro_check')).toBe('approved');
+      expect(queried).toEqual(['state']);
+      // Shaped for the caller, as a Query would be: the rector, who submitted the case, may withdraw it.
+      expect(answer.state.allowed).toContainEqual({ actions: ['withdraw'] });
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('needs no wait for the first step: the answer to opening a case shows it open (its people are looked up in the first workflow task)', async () => {

@@ -1,6 +1,7 @@
 // The registry that wakes reads waiting for a case to change (lib/case-changes.ts).
 import { describe, expect, it } from 'vitest';
 import { CaseChanges } from '../../lib/case-changes.js';
+import type { EngineState } from '../../domain/approval/index.js';
 
 describe('CaseChanges', () => {
   it('wakes the watches of the announced case only, and forgets them once stopped', async () => {
@@ -43,6 +44,26 @@ describe('CaseChanges', () => {
     // Stopped: an announcement finds nobody.
     changes.announce('case-a');
     expect(changes.size).toBe(0);
+  });
+
+  it("hands a woken read the state its worker announced; a later notice without one (another process's) takes it back", async () => {
+    const changes = new CaseChanges();
+    const state = { caseId: 'case-a', status: 'in_progress' } as unknown as EngineState;
+    // Announced before the watch began: not this read's news.
+    changes.announce('case-a', '1.1', state);
+    const w = changes.watch('case-a')!;
+    expect(w.told()).toBeUndefined();
+    changes.announce('case-b', '1.2', state);
+    expect(w.told()).toBeUndefined();
+    changes.announce('case-a', '1.2', state);
+    expect(await w.changed(5_000)).toBe(true);
+    expect(w.told()).toEqual({ version: '1.2', state });
+    expect(changes.lastVersion('case-a')).toBe('1.2');
+    // Another process's worker moved it on (NOTIFY carries the version only): the read must ask the workflow.
+    changes.announce('case-a', '1.3');
+    expect(w.told()).toBeUndefined();
+    expect(changes.lastVersion('case-a')).toBe('1.3');
+    w.stop();
   });
 
   it('refuses watches beyond its limit, and takes them again once others stop', () => {

@@ -77,10 +77,11 @@ export const stateQuery = defineQuery<CaseView, [Actor | undefined]>('state');
 
 /**
  * What the workflow tells the worker's process outside history (a Temporal sink: no events, not called while
- * replaying): its state is now at `version` — at the start of each run, and after each change. The API wakes the
- * reads that wait for a change of that case, and remembers the version
- * (GET /cases/:id?changedSince=…, lib/case-changes.ts).
+ * replaying): its state is now at `version`, and that state — at the start of each run, and after each change. The
+ * API wakes the reads that wait for a change of that case, remembers the version, and shows the woken reads that
+ * state without a Query (GET /cases/:id?changedSince=…, lib/case-changes.ts). The state is an immutable value (the
+ * engine's transitions return new states), handed over as it was at the call.
  */
 export interface CaseSinks extends Sinks {
-  cases: { changed(caseId: string, version: string): void };
+  cases: { changed(caseId: string, version: string, state?: EngineState): void };
 }

@@ -133,7 +133,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
   const version = () => `${runs}.${changes}`;
   /** The state moved on: to be recorded, and readers waiting for a change are woken (outside history). */
   const announce = () => {
-    if (!workflowInfo().unsafe.isReplaying) caseSinks.changed(input.caseId, version());
+    if (!workflowInfo().unsafe.isReplaying) caseSinks.changed(input.caseId, version(), state);
   };
   const changed = () => {
     dirty = true;
