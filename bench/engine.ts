@@ -28,6 +28,7 @@ import { embeddedEnv, parseEnv } from '../lib/env.js';
 import { createLogger } from '../lib/logger.js';
 import { startRuntime, type Runtime } from '../lib/runtime.js';
 import { startTemporalDevServer, type DevServer } from '../lib/temporal-dev-server.js';
+import { formatPath, slowAndMedianPaths } from './lib/decision-paths.js';
 import { toolPaths } from '../lib/tools.js';
 import { workflowsPath } from '../worker/create-worker.js';
 import type { BareInput } from './bare-workflow.js';
@@ -251,6 +252,11 @@ try {
   const bareFacts = await historyFacts(client, sides.bare.timings[0]!.id);
   if (bareFacts.activities !== facts.activities) throw new Error(`bare case ran ${bareFacts.activities} activities, engine ${facts.activities}`);
   say(`bare case: ${bareFacts.activities} activities, ${bareFacts.workflowTasks} workflow tasks, ${bareFacts.events} history events`);
+  // Where the slowest decisions' time went, from their cases' histories, next to the median ones.
+  for (const name of ['engine', 'bare'] as const) {
+    const paths = await slowAndMedianPaths(client, sides[name].timings);
+    say(`${name === 'bare' ? 'bare  ' : name} decision paths (mean of ${paths.n} each): slowest ${formatPath(paths.slowest)}; median ${formatPath(paths.median)}`);
+  }
   say(`CPU per case: engine ${cpuLine(sides.engine, args.cases)}; bare ${cpuLine(sides.bare, args.cases)} (throughput on a saturated machine follows their sums)`);
   if (args.threads) {
     for (const name of ['engine', 'bare'] as const) {

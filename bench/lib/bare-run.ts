@@ -38,13 +38,14 @@ export function bareDriver(opts: { client: Client; taskQueue: string; input: Bar
     const t0 = performance.now();
     const id = `bare-${opts.runId}-${i}`;
     const handle = await client.workflow.start(bareWorkflow, { workflowId: id, taskQueue, args: [input] });
-    const timing: CaseTiming = { id, createMs: performance.now() - t0, roundTripMs: [], postMs: [], openWaitMs: [], totalMs: 0 };
+    const timing: CaseTiming = { id, createMs: performance.now() - t0, roundTripMs: [], postMs: [], sentAtMs: [], openWaitMs: [], totalMs: 0 };
     let last: { decided: number; open: number } | undefined;
     for (let s = 0; s < input.steps; s++) {
       const tw = performance.now();
       if (last?.open !== s) await pollUntil(() => query(handle), (v) => v.open === s, { everyMs: pollMs, maxEveryMs: maxPollMs, what: `${id}: step ${s} open` });
       timing.openWaitMs.push(performance.now() - tw);
       const t = performance.now();
+      timing.sentAtMs.push(performance.timeOrigin + t);
       requests.writes++;
       last = await handle.executeUpdate(bareDecide, { args: [s] });
       timing.postMs.push(performance.now() - t);

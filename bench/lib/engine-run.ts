@@ -95,6 +95,8 @@ export interface CaseTiming {
   roundTripMs: number[];
   /** Per decision: POST sent → POST answered (Update completed). */
   postMs: number[];
+  /** Per decision: when it was sent, in ms since the epoch (to place it among the case's history events). */
+  sentAtMs: number[];
   /** Per decision: waiting for the step to open (assignees resolved) before it could be decided. */
   openWaitMs: number[];
   totalMs: number;
@@ -179,7 +181,7 @@ export function engineDriver(opts: {
       const created = await call('POST', '/cases', setup.submitterKey, { type: 'strategy', institution: BENCH_INSTITUTION, title: `Bench case ${i}`, fields: strategyFields(i) }, [201]);
       const id = created.id;
       const sha = created.documents[0]!.sha256;
-      const timing: CaseTiming = { id, createMs: performance.now() - t0, roundTripMs: [], postMs: [], openWaitMs: [], totalMs: 0 };
+      const timing: CaseTiming = { id, createMs: performance.now() - t0, roundTripMs: [], postMs: [], sentAtMs: [], openWaitMs: [], totalMs: 0 };
       let last: CaseBody | undefined;
       /**
        * The latest state seen, by any viewer: its version is what a waiting read starts from; whether a step is open
@@ -206,6 +208,7 @@ export function engineDriver(opts: {
         if (o.settle) await settle(id);
         timing.openWaitMs.push(performance.now() - tw);
         const t = performance.now();
+        timing.sentAtMs.push(performance.timeOrigin + t);
         const answer = await call('POST', `/cases/${id}/decisions`, key, { action: 'approve', stepId: step.stepId, documentSha256: sha });
         timing.postMs.push(performance.now() - t);
         latest = answer;
