@@ -2,7 +2,7 @@
 // activities are recording fakes (they are not the subject here).
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Command } from '../../domain/approval/index.js';
+import { view as engineView, type Command } from '../../domain/approval/index.js';
 import { APPROVAL_ENGINE_VERSION, MAX_STATE_IN_ANSWER } from '../../workflows/approval/messages.js';
 import { SHA, openSteps, rejection, useTimeSkipping, waitOpen, withCase } from './harness.js';
 import { actor, heldNotification, input, newRecorder, policies } from './fixtures.js';
@@ -234,7 +234,7 @@ describe('approval workflow (time-skipping server)', () => {
 
   it('versions its state for every viewer alike, moves the version with each change and announces each through its sink', async () => {
     const caseId = `ver-${randomUUID()}`;
-    await withCase(input(caseId, policies.sequential()), async (h, rec) => {
+    await withCase(input(caseId, policies.sequential(), { title: 'Internationalisation 2027–2031', budgetUsd: 120_000 }), async (h, rec) => {
       const opened = await h.state();
       // Started (1.0, announced too), then the IRO step opened: one change, announced with the version a read shows.
       expect(opened.version).toBe('1.1');
@@ -255,6 +255,12 @@ describe('approval workflow (time-skipping server)', () => {
       expect(next.allowed.some((a) => a.stepId === 'endorse' && a.actions.includes('approve'))).toBe(true);
       expect(rec.changes.map((c) => c.version)).toEqual(['1.0', '1.1', '1.2', '1.3']);
       expect(new Set(rec.changes.map((c) => c.caseId))).toEqual(new Set([caseId]));
+      // Each announcement carries its state, without the case fields: what the API shows a woken read is the view
+      // the Query gives at that version.
+      expect(rec.announced.map((a) => a.version)).toEqual(['1.0', '1.1', '1.2', '1.3']);
+      const last = rec.announced.at(-1)!;
+      expect(last.state.fields).toEqual({});
+      expect({ ...engineView(last.state, actor('rector@rupp.kh')), version: last.version }).toEqual(next);
     });
   });
 

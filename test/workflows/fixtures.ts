@@ -6,7 +6,7 @@ import type { NotifyInput } from '../../activities/notify.js';
 import type { Policy } from '../../domain/routing/policy.js';
 import { CALENDAR_REVISION } from '../../domain/time/holidays.js';
 import { APPROVAL_ENGINE_VERSION, type ApprovalInput } from '../../workflows/approval/messages.js';
-import type { Actor } from '../../domain/approval/index.js';
+import type { Actor, EngineState } from '../../domain/approval/index.js';
 
 export const directory: Record<string, { email: string; name: string }[]> = {
   'iro@RUPP': [{ email: 'iro@rupp.kh', name: 'IRO RUPP' }],
@@ -32,6 +32,8 @@ export interface Recorder {
   calls: string[];
   /** What the workflow announced through its sink (CaseSinks): case id and state version, in order. */
   changes: { caseId: string; version: string }[];
+  /** The states announced with those versions (the sink's third argument). */
+  announced: { version: string; state: EngineState }[];
   /** Set by a test: a notification waits for it before it is recorded (an email still going out). */
   holdNotify?: (n: NotifyInput) => Promise<void>;
 }
@@ -86,7 +88,7 @@ export function fakeActivities(rec: Recorder): Activities {
   } as Activities;
 }
 
-export const newRecorder = (): Recorder => ({ notifications: [], projections: 0, audits: [], revoked: [], sealed: [], progress: [], calls: [], changes: [] });
+export const newRecorder = (): Recorder => ({ notifications: [], projections: 0, audits: [], revoked: [], sealed: [], progress: [], calls: [], changes: [], announced: [] });
 
 /** A notification held until `release` (its email still going out), and one that says when it is being held. */
 export function heldNotification(match: (n: NotifyInput) => boolean) {

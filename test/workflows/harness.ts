@@ -39,7 +39,10 @@ export async function withCase<T>(inp: ApprovalInput, fn: (h: CaseHandle, rec: R
     taskQueue,
     workflowBundle: bundle,
     activities: fakeActivities(rec),
-    sinks: chainSinks((caseId, version) => rec.changes.push({ caseId, version })),
+    sinks: chainSinks((caseId, version, state) => {
+      rec.changes.push({ caseId, version });
+      if (state) rec.announced.push({ version, state });
+    }),
   });
   return worker.runUntil(async () => {
     const handle = await env.client.workflow.start(approvalWorkflow, { workflowId: inp.caseId, taskQueue, args: [inp] });

@@ -77,7 +77,8 @@ export const stateQuery = defineQuery<CaseView, [Actor | undefined]>('state');
 
 /**
  * What the workflow tells the worker's process outside history (a Temporal sink: no events, not called while
- * replaying): its state is now at `version`, and that state — at the start of each run, and after each change. The
+ * replaying): its state is now at `version`, and that state without its fields (no view shows them) — at the start
+ * of each run, and after each change. The
  * API wakes the reads that wait for a change of that case, remembers the version, and shows the woken reads that
  * state without a Query (GET /cases/:id?changedSince=…, lib/case-changes.ts). The state is an immutable value (the
  * engine's transitions return new states), handed over as it was at the call.

@@ -131,9 +131,12 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalOu
   // (continue-as-new) starts a new series, so a version never stands for two states.
   let changes = 0;
   const version = () => `${runs}.${changes}`;
-  /** The state moved on: to be recorded, and readers waiting for a change are woken (outside history). */
+  /**
+   * The state moved on: to be recorded, and readers waiting for a change are woken (outside history), with the state
+   * as a view needs it — without the case fields, which no view shows and which may weigh 256 kB.
+   */
   const announce = () => {
-    if (!workflowInfo().unsafe.isReplaying) caseSinks.changed(input.caseId, version(), state);
+    if (!workflowInfo().unsafe.isReplaying) caseSinks.changed(input.caseId, version(), { ...state, fields: {} });
   };
   const changed = () => {
     dirty = true;
