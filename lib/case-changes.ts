@@ -78,6 +78,50 @@ export class CaseChanges {
   }
 
   /**
+   * Starts listening for the first state of a case announced by this process's worker that `accept`s, before the
+   * case's workflow starts: `state(ms)` resolves with it, or undefined when `ms` pass first (or a notice without a
+   * state comes, or the process stops). Not counted against maxWatches: its caller answers a request it already holds.
+   */
+  first(caseId: string, accept: (told: Announced) => boolean): { state(ms: number): Promise<Announced | undefined>; stop(): void } {
+    let found: Announced | undefined;
+    let gaveUp = this.closed;
+    let wake: (() => void) | undefined;
+    const set = this.watches.get(caseId) ?? new Set();
+    this.watches.set(caseId, set);
+    const entry = {
+      fire: (told?: Announced) => {
+        if (found || gaveUp) return;
+        if (told && !accept(told)) return;
+        if (told) found = told;
+        else gaveUp = true;
+        wake?.();
+      },
+    };
+    set.add(entry);
+    const stop = () => {
+      set.delete(entry);
+      if (set.size === 0 && this.watches.get(caseId) === set) this.watches.delete(caseId);
+      gaveUp = true;
+      wake?.();
+    };
+    return {
+      stop,
+      state: (ms) =>
+        found || gaveUp
+          ? Promise.resolve(found)
+          : new Promise<Announced | undefined>((resolve) => {
+              const timer = setTimeout(() => done(), Math.max(0, ms));
+              function done() {
+                clearTimeout(timer);
+                wake = undefined;
+                resolve(found);
+              }
+              wake = done;
+            }),
+    };
+  }
+
+  /**
    * Starts watching a case before its state is read, so that a change between the read and the wait is not
    * missed. Undefined when maxWatches reads already wait.
    */

@@ -36,6 +36,8 @@ export interface CreateCaseOptions {
    * handed to it in the start's answer instead of waiting on the server for a poll; otherwise the start is as usual.
    */
   eagerStart?: boolean;
+  /** Told the case's id just before its workflow starts (a caller listening for its first state). */
+  beforeStart?: (caseId: string) => void;
 }
 
 export async function createCase(opts: CreateCaseOptions): Promise<{ created: boolean; caseId: string; eagerlyStarted?: boolean }> {
@@ -100,6 +102,7 @@ export async function createCase(opts: CreateCaseOptions): Promise<{ created: bo
   const workflowInput = approvalInput({ caseId, type: input.type, institution: institution.code, title: input.title, policy: policy.definition, fields, identity, sha256 });
   let eagerlyStarted: boolean;
   try {
+    opts.beforeStart?.(caseId);
     // With a deadline: a repeat or the repair may act on this case only once this request is surely done with it.
     const handle = await opts.temporal.withDeadline(Date.now() + START_DEADLINE_MS, () =>
       opts.temporal.workflow.start(approvalWorkflow, { workflowId: caseId, taskQueue: opts.taskQueue, args: [workflowInput], ...(opts.eagerStart ? { requestEagerStart: true } : {}) }),

@@ -14,6 +14,9 @@ import { CaseChanges } from '../../lib/case-changes.js';
 
 /** A read with changedSince and no wait waits this long (seconds). */
 const DEFAULT_WAIT_SECONDS = 20;
+/** How long a new case's answer waits for its first state to be announced before it asks the workflow instead. */
+const FIRST_STATE_WAIT_MS = 5_000;
+
 /** How often a waiting read looks again when no worker in this process tells it of changes (CASE_WAIT_RECHECK_MS). */
 export const DEFAULT_RECHECK_MS = 1000;
 
@@ -41,10 +44,19 @@ export function caseRoutes(deps: AppDeps): Router {
     },
     async ({ body, idempotencyKey }, req, res) => {
       const identity = requireIdentity(req);
-      const { created, caseId, eagerlyStarted } = await createCase({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, eagerStart: deps.eagerStart, identity, input: body, idempotencyKey });
-      if (created) req.log.debug({ caseId, eagerlyStarted }, 'case started');
-      const view = await getCase({ db: deps.db, temporal: deps.temporal, identity, caseId, onQueryError: (err) => req.log.warn({ err: String(err) }, 'state query failed') });
-      res.status(created ? 201 : 200).location(`/cases/${caseId}`).json(view);
+      let first: ReturnType<CaseChanges['first']> | undefined;
+      // A case whose first workflow task runs on this process's worker (eager start) announces its state here: the
+      // answer shows the state that task ends with — once its first step's people are looked up — without a Query.
+      const beforeStart = (id: string) => void (first = changes.first(id, (told) => !told.state.pending));
+      try {
+        const { created, caseId, eagerlyStarted } = await createCase({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, eagerStart: deps.eagerStart, identity, input: body, idempotencyKey, beforeStart });
+        if (created) req.log.debug({ caseId, eagerlyStarted }, 'case started');
+        const told = created && eagerlyStarted ? await first?.state(FIRST_STATE_WAIT_MS) : undefined;
+        const view = await getCase({ db: deps.db, temporal: deps.temporal, identity, caseId, told, onQueryError: (err) => req.log.warn({ err: String(err) }, 'state query failed') });
+        res.status(created ? 201 : 200).location(`/cases/${caseId}`).json(view);
+      } finally {
+        first?.stop();
+      }
     },
   );
 

@@ -66,6 +66,43 @@ describe('CaseChanges', () => {
     w.stop();
   });
 
+  it('waits for the first announced state that a caller accepts; gives up on a notice without a state, on time, or when stopped', async () => {
+    const changes = new CaseChanges();
+    const resolving = { caseId: 'case-a', pending: { requestId: 'r1', purpose: 'open', stepIds: ['iro_check'] } } as unknown as EngineState;
+    const open = { caseId: 'case-a' } as unknown as EngineState;
+    const first = changes.first('case-a', (told) => !told.state.pending);
+    const waiting = first.state(5_000);
+    changes.announce('case-a', '1.0', resolving);
+    changes.announce('case-b', '1.1', open);
+    changes.announce('case-a', '1.1', open);
+    changes.announce('case-a', '1.2', open);
+    expect(await waiting).toEqual({ version: '1.1', state: open });
+    first.stop();
+    // Nothing acceptable in time.
+    const late = changes.first('case-a', () => false);
+    const t0 = performance.now();
+    expect(await late.state(30)).toBeUndefined();
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(25);
+    late.stop();
+    // Another process's notice (no state): the caller asks the workflow instead.
+    const elsewhere = changes.first('case-a', () => true);
+    const asked = elsewhere.state(5_000);
+    changes.announce('case-a', '1.3');
+    expect(await asked).toBeUndefined();
+    elsewhere.stop();
+    // Stopped, or the process stopping: at once.
+    const stopped = changes.first('case-a', () => true);
+    const pending = stopped.state(5_000);
+    stopped.stop();
+    expect(await pending).toBeUndefined();
+    const closing = changes.first('case-a', () => true);
+    const atClose = closing.state(5_000);
+    changes.close();
+    expect(await atClose).toBeUndefined();
+    closing.stop();
+    expect(changes.size).toBe(0);
+  });
+
   it('refuses watches beyond its limit, and takes them again once others stop', () => {
     const changes = new CaseChanges(2);
     const one = changes.watch('x')!;
