@@ -255,7 +255,10 @@ try {
   // Where the slowest decisions' time went, from their cases' histories, next to the median ones.
   for (const name of ['engine', 'bare'] as const) {
     const paths = await slowAndMedianPaths(client, sides[name].timings);
-    say(`${name === 'bare' ? 'bare  ' : name} decision paths (mean of ${paths.n} each): slowest ${formatPath(paths.slowest)}; median ${formatPath(paths.median)}`);
+    say(
+      `${name === 'bare' ? 'bare  ' : name} decision paths (mean of ${paths.n} each): slowest ${formatPath(paths.slowest)}; median ${formatPath(paths.median)};` +
+        ` all ${formatPath(paths.all)}, ${Math.round(paths.behind * 100)}% sent while a task of their case ran`,
+    );
   }
   say(`CPU per case: engine ${cpuLine(sides.engine, args.cases)}; bare ${cpuLine(sides.bare, args.cases)} (throughput on a saturated machine follows their sums)`);
   if (args.threads) {

@@ -54,10 +54,11 @@ export function decisionPath(events: Event[], index: number, sentAtMs: number, t
 }
 
 /**
- * The mean path of the slowest `share` of the decisions and of as many around the median, from their cases'
- * histories (one history read per case).
+ * The mean path of the slowest `share` of the decisions, of as many around the median and of all of them, from
+ * their cases' histories (one history read per case); `behind` is the share of all decisions sent while a workflow
+ * task of their case was running.
  */
-export async function slowAndMedianPaths(client: Client, timings: CaseTiming[], share = 0.01): Promise<{ slowest: DecisionPath; median: DecisionPath; n: number }> {
+export async function slowAndMedianPaths(client: Client, timings: CaseTiming[], share = 0.01): Promise<{ slowest: DecisionPath; median: DecisionPath; all: DecisionPath; behind: number; n: number }> {
   const all = timings.flatMap((t) => t.postMs.map((ms, i) => ({ t, i, ms }))).sort((x, y) => y.ms - x.ms);
   const n = Math.max(1, Math.round(all.length * share));
   const mid = Math.floor(all.length / 2 - n / 2);
@@ -67,12 +68,20 @@ export async function slowAndMedianPaths(client: Client, timings: CaseTiming[], 
     if (!h) histories.set(id, (h = client.workflow.getHandle(id).fetchHistory().then((x) => x.events ?? [])));
     return h;
   };
-  const mean = async (picked: typeof all): Promise<DecisionPath> => {
-    const paths = (await Promise.all(picked.map(async (d) => decisionPath(await eventsOf(d.t.id), d.i, d.t.sentAtMs[d.i]!, d.ms)))).filter((p): p is DecisionPath => !!p);
+  const pathsOf = async (picked: typeof all) =>
+    (await Promise.all(picked.map(async (d) => decisionPath(await eventsOf(d.t.id), d.i, d.t.sentAtMs[d.i]!, d.ms)))).filter((p): p is DecisionPath => !!p);
+  const mean = (paths: DecisionPath[]): DecisionPath => {
     const avg = (f: (p: DecisionPath) => number) => paths.reduce((s, p) => s + f(p), 0) / Math.max(1, paths.length);
     return { totalMs: avg((p) => p.totalMs), behindTaskMs: avg((p) => p.behindTaskMs), toStartMs: avg((p) => p.toStartMs), taskMs: avg((p) => p.taskMs), backMs: avg((p) => p.backMs) };
   };
-  return { slowest: await mean(all.slice(0, n)), median: await mean(all.slice(mid, mid + n)), n };
+  const every = await pathsOf(all);
+  return {
+    slowest: mean(await pathsOf(all.slice(0, n))),
+    median: mean(await pathsOf(all.slice(mid, mid + n))),
+    all: mean(every),
+    behind: every.filter((p) => p.behindTaskMs > 0).length / Math.max(1, every.length),
+    n,
+  };
 }
 
 export const formatPath = (p: DecisionPath): string =>
