@@ -6,16 +6,12 @@
 import type { Client } from '@temporalio/client';
 import protos from '@temporalio/proto';
 import type { CaseTiming } from './engine-run.js';
+import { ms } from './history.js';
 
 const { EventType } = protos.temporal.api.enums.v1;
 type Event = protos.temporal.api.history.v1.IHistoryEvent;
 
-const at = (e: Event): number => {
-  const t = e.eventTime!;
-  const s = t.seconds as unknown;
-  const secs = typeof s === 'object' && s !== null && 'toNumber' in s ? (s as { toNumber(): number }).toNumber() : Number(s ?? 0);
-  return secs * 1000 + (t.nanos ?? 0) / 1e6;
-};
+const at = (e: Event): number => ms(e.eventTime);
 
 export interface DecisionPath {
   totalMs: number;

@@ -7,7 +7,8 @@ import type { BarePhase } from '../bare-workflow.js';
 const { EventType } = protos.temporal.api.enums.v1;
 type Event = protos.temporal.api.history.v1.IHistoryEvent;
 
-const ms = (t: Event['eventTime']): number => {
+/** An event time in ms since the epoch. */
+export const ms = (t: Event['eventTime']): number => {
   if (!t) return NaN;
   const s = t.seconds as unknown;
   const secs = typeof s === 'object' && s !== null && 'toNumber' in s ? (s as { toNumber(): number }).toNumber() : Number(s ?? 0);
