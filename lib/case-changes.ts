@@ -21,7 +21,7 @@ export interface CaseWatch {
   stop(): void;
 }
 
-/** A state announced by the workflow, at its version. */
+/** A state announced by the workflow, at its version (less the case fields, which no view shows). */
 export interface Announced {
   version: string;
   state: EngineState;
