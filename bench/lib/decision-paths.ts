@@ -64,18 +64,19 @@ export async function slowAndMedianPaths(client: Client, timings: CaseTiming[], 
     if (!h) histories.set(id, (h = client.workflow.getHandle(id).fetchHistory().then((x) => x.events ?? [])));
     return h;
   };
-  const pathsOf = async (picked: typeof all) =>
-    (await Promise.all(picked.map(async (d) => decisionPath(await eventsOf(d.t.id), d.i, d.t.sentAtMs[d.i]!, d.ms)))).filter((p): p is DecisionPath => !!p);
-  const mean = (paths: DecisionPath[]): DecisionPath => {
-    const avg = (f: (p: DecisionPath) => number) => paths.reduce((s, p) => s + f(p), 0) / Math.max(1, paths.length);
+  // Slowest first, as `all`; undefined where the history does not show the decision.
+  const paths = await Promise.all(all.map(async (d) => decisionPath(await eventsOf(d.t.id), d.i, d.t.sentAtMs[d.i]!, d.ms)));
+  const mean = (some: (DecisionPath | undefined)[]): DecisionPath => {
+    const found = some.filter((p): p is DecisionPath => !!p);
+    const avg = (f: (p: DecisionPath) => number) => found.reduce((s, p) => s + f(p), 0) / Math.max(1, found.length);
     return { totalMs: avg((p) => p.totalMs), behindTaskMs: avg((p) => p.behindTaskMs), toStartMs: avg((p) => p.toStartMs), taskMs: avg((p) => p.taskMs), backMs: avg((p) => p.backMs) };
   };
-  const every = await pathsOf(all);
+  const found = paths.filter((p): p is DecisionPath => !!p);
   return {
-    slowest: mean(await pathsOf(all.slice(0, n))),
-    median: mean(await pathsOf(all.slice(mid, mid + n))),
-    all: mean(every),
-    behind: every.filter((p) => p.behindTaskMs > 0).length / Math.max(1, every.length),
+    slowest: mean(paths.slice(0, n)),
+    median: mean(paths.slice(mid, mid + n)),
+    all: mean(found),
+    behind: found.filter((p) => p.behindTaskMs > 0).length / Math.max(1, found.length),
     n,
   };
 }
