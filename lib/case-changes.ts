@@ -77,6 +77,18 @@ export class CaseChanges {
     return this.versions.get(caseId);
   }
 
+  /** Calls `fire` with each announcement of the case (with its state when told one) until the returned function is called. */
+  private listen(caseId: string, fire: (told?: Announced) => void): () => void {
+    const set = this.watches.get(caseId) ?? new Set();
+    this.watches.set(caseId, set);
+    const entry = { fire };
+    set.add(entry);
+    return () => {
+      set.delete(entry);
+      if (set.size === 0 && this.watches.get(caseId) === set) this.watches.delete(caseId);
+    };
+  }
+
   /**
    * Starts listening for the first state of a case announced by this process's worker that `accept`s, before the
    * case's workflow starts: `state(ms)` resolves with it, or undefined when `ms` pass first (or a notice without a
@@ -86,21 +98,15 @@ export class CaseChanges {
     let found: Announced | undefined;
     let gaveUp = this.closed;
     let wake: (() => void) | undefined;
-    const set = this.watches.get(caseId) ?? new Set();
-    this.watches.set(caseId, set);
-    const entry = {
-      fire: (told?: Announced) => {
-        if (found || gaveUp) return;
-        if (told && !accept(told)) return;
-        if (told) found = told;
-        else gaveUp = true;
-        wake?.();
-      },
-    };
-    set.add(entry);
+    const unlisten = this.listen(caseId, (told) => {
+      if (found || gaveUp) return;
+      if (told && !accept(told)) return;
+      if (told) found = told;
+      else gaveUp = true;
+      wake?.();
+    });
     const stop = () => {
-      set.delete(entry);
-      if (set.size === 0 && this.watches.get(caseId) === set) this.watches.delete(caseId);
+      unlisten();
       gaveUp = true;
       wake?.();
     };
@@ -127,27 +133,21 @@ export class CaseChanges {
    */
   watch(caseId: string): CaseWatch | undefined {
     if (this.closed || this.watching >= this.maxWatches) return undefined;
-    let set = this.watches.get(caseId);
-    if (!set) this.watches.set(caseId, (set = new Set()));
     this.watching++;
     let fired = false;
     let told: Announced | undefined;
     let wake: ((changed: boolean) => void) | undefined;
-    const entry = {
-      fire: (announced?: Announced) => {
-        fired = true;
-        told = announced;
-        wake?.(true);
-      },
-    };
-    set.add(entry);
+    const unlisten = this.listen(caseId, (announced) => {
+      fired = true;
+      told = announced;
+      wake?.(true);
+    });
     let stopped = false;
     const stop = () => {
       if (stopped) return;
       stopped = true;
       this.watching--;
-      set.delete(entry);
-      if (set.size === 0 && this.watches.get(caseId) === set) this.watches.delete(caseId);
+      unlisten();
       wake?.(false);
     };
     return {

@@ -47,7 +47,7 @@ export function caseRoutes(deps: AppDeps): Router {
       let first: ReturnType<CaseChanges['first']> | undefined;
       // A case whose first workflow task runs on this process's worker (eager start) announces its state here: the
       // answer shows the state that task ends with — once its first step's people are looked up — without a Query.
-      const beforeStart = (id: string) => void (first = changes.first(id, (told) => !told.state.pending));
+      const beforeStart = deps.eagerStart ? (id: string) => void (first = changes.first(id, (told) => !told.state.pending)) : undefined;
       try {
         const { created, caseId, eagerlyStarted } = await createCase({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, eagerStart: deps.eagerStart, identity, input: body, idempotencyKey, beforeStart });
         if (created) req.log.debug({ caseId, eagerlyStarted }, 'case started');

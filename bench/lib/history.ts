@@ -35,6 +35,12 @@ export async function historyFacts(client: Client, workflowId: string, opts: { o
   const scheduled = new Map<string, { type: string; at: number; startedAt?: number }>();
   let phase = { types: [] as string[] };
   const phases = [phase];
+  /** An activity of `type` in the current phase (an ordinary or a local one). */
+  const count = (type: string) => {
+    facts.activities++;
+    facts.activityTypes[type] = (facts.activityTypes[type] ?? 0) + 1;
+    phase.types.push(type);
+  };
   for (const e of events) {
     const id = String(e.eventId);
     switch (e.eventType) {
@@ -47,9 +53,7 @@ export async function historyFacts(client: Client, workflowId: string, opts: { o
         break;
       case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
         const type = e.activityTaskScheduledEventAttributes?.activityType?.name ?? '?';
-        facts.activities++;
-        facts.activityTypes[type] = (facts.activityTypes[type] ?? 0) + 1;
-        phase.types.push(type);
+        count(type);
         scheduled.set(id, { type, at: ms(e.eventTime) });
         break;
       }
@@ -58,9 +62,7 @@ export async function historyFacts(client: Client, workflowId: string, opts: { o
         const data = e.markerRecordedEventAttributes.details?.data?.payloads?.[0]?.data;
         const type = (data && (JSON.parse(Buffer.from(data).toString()) as { activity_type?: string }).activity_type) || '?';
         facts.localActivities++;
-        facts.activities++;
-        facts.activityTypes[type] = (facts.activityTypes[type] ?? 0) + 1;
-        phase.types.push(type);
+        count(type);
         break;
       }
       case EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED: {
