@@ -50,8 +50,9 @@ const args = parseArgs(process.argv.slice(2));
 const logLevel = process.env.BENCH_LOG_LEVEL ?? 'silent';
 process.env.LOG_LEVEL = logLevel;
 const say = (line: string) => console.log(line);
-// The thread settings of the engine's process are taken from the environment, as `npm start` does (README).
-const threadEnv = parseEnv(embeddedEnv.pick({ WORKER_ACTIVITY_THREAD: true, WORKER_ACTIVITY_NICE: true, WORKER_ACTIVITY_IDLE: true, PGLITE_NICE: true, PGLITE_IDLE: true }));
+// The thread settings of the engine's process (and which watchdog guards its workflow thread) are taken from the
+// environment, as `npm start` does (README).
+const threadEnv = parseEnv(embeddedEnv.pick({ WORKER_SDK_WATCHDOG: true, WORKER_ACTIVITY_THREAD: true, WORKER_ACTIVITY_NICE: true, WORKER_ACTIVITY_IDLE: true, PGLITE_NICE: true, PGLITE_IDLE: true }));
 
 let tmp: string | undefined;
 let devServer: DevServer | undefined;
@@ -141,7 +142,7 @@ try {
   say(
     `bench: ${args.cases} cases, ${args.concurrency} at a time; Temporal dev server ${sqliteFile ? `SQLite ${sqliteFile}` : 'in memory'} at ${server.address};` +
       ` database ${args.databaseUrl ? 'PostgreSQL (--database-url)' : 'PGlite in memory'};` +
-      ` the engine's client ${args.enginePoll ? 'polls for a step to open (--engine-poll)' : 'waits for each step with a read that waits for a change'}, the bare one polls its Query; set up in ${((performance.now() - started) / 1000).toFixed(1)} s;` +
+      ` the engine's client ${args.enginePoll ? 'polls for a step to open (--engine-poll)' : 'waits for each step with a read that waits for a change'}, the bare one polls its Query; the engine's workflow thread ${threadEnv.WORKER_SDK_WATCHDOG ? "with the SDK's watchdog per call (WORKER_SDK_WATCHDOG)" : 'under the deadlock guard'}, the bare one's with the SDK's watchdog; set up in ${((performance.now() - started) / 1000).toFixed(1)} s;` +
       ` load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores (other processes skew the numbers)`,
   );
 
@@ -310,6 +311,7 @@ try {
       activitiesPerCase: facts.activities,
       // How the engine's client learns that a step opened (the bare one polls its Query).
       engineClient: args.enginePoll ? 'polling' : 'waiting-reads',
+      engineWatchdog: threadEnv.WORKER_SDK_WATCHDOG ? 'sdk' : 'guard',
       loadAvg1: round1(loadavg()[0]!),
       engine: engineSummary,
       bare: bareSummary,

@@ -59,6 +59,13 @@ export const workerEnv = commonEnv.extend({
   /** Maximum activities one worker runs at once. */
   WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).default(50),
   /**
+   * A workflow thread with work that answers nothing for this long is stuck (workflow code in a loop): it is
+   * terminated and a new worker starts (worker/deadlock-guard.ts).
+   */
+  WORKER_DEADLOCK_MS: z.coerce.number().int().min(100).default(5000),
+  /** The Temporal SDK's own watchdog instead: a thread around each call into the workflow sandbox (slower under load). */
+  WORKER_SDK_WATCHDOG: bool.default(false),
+  /**
    * Run the activities on a thread of their own (true), or on the worker's event loop (false). On the thread they
    * have their own database pool (up to the process's pool size again) and seal inline.
    */

@@ -23,6 +23,9 @@ import type { EngineState } from '../domain/approval/index.js';
 import { listenForCaseChanges, notifyCaseChanged, type CaseChangeListener } from './case-changes-pg.js';
 import { createSealer, ensureDevCertificate, startSealThread, type SealerSource, type SealThread } from '../activities/pdf/index.js';
 
+/** The first pause before a worker that stopped with an error is replaced (it doubles while new ones fail). */
+const WORKER_RESTART_MS = 1000;
+
 /**
  * The sealing key's source: SIGNING_P12_PATH, or the development certificate under DATA_DIR (created if missing).
  * A configured file that holds one of our development certificates still seals as one (createSealer sees it).
@@ -112,7 +115,47 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let caseListener: CaseChangeListener | undefined;
 
   let sealThread: SealThread | undefined;
+  let stopping = false;
+  /**
+   * Runs the worker until this runtime stops. A worker that stops with an error before that (its workflow thread
+   * terminated by the deadlock guard, worker/deadlock-guard.ts, or a fatal error in the Temporal core) is replaced
+   * by a new one, after a pause that grows to a minute while new ones fail too.
+   */
+  let wakeSupervisor = () => undefined as void;
+  const superviseWorker = async (first: Worker, next: () => Promise<Worker>) => {
+    let current: Worker | undefined = first;
+    let pauseMs = WORKER_RESTART_MS;
+    for (;;) {
+      if (current) {
+        const started = Date.now();
+        const run = current.run();
+        // A worker that came up while this runtime began to stop: run it only to shut it down.
+        if (stopping && current.getState() === 'RUNNING') current.shutdown();
+        try {
+          await run;
+          return;
+        } catch (err) {
+          if (stopping) throw err;
+          logger.error({ err: String(err) }, 'the worker stopped with an error; starting a new one');
+          if (Date.now() - started > 60_000) pauseMs = WORKER_RESTART_MS;
+        }
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, pauseMs);
+        wakeSupervisor = () => (clearTimeout(t), resolve());
+      });
+      pauseMs = Math.min(pauseMs * 2, 60_000);
+      if (stopping) return;
+      current = await next().catch((err: unknown) => {
+        logger.error({ err: String(err) }, 'a new worker did not start; trying again');
+        return undefined;
+      });
+      if (current) worker = current;
+    }
+  };
   const stop = async () => {
+    stopping = true;
+    wakeSupervisor();
     for (const t of repairTimers) clearTimeout(t);
     // Reads waiting for a change answer now: the server below closes once they have.
     caseChanges?.close();
@@ -180,16 +223,21 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           ? undefined
           : (caseId: string, version: string) =>
               void notifyCaseChanged(db, caseId, version).catch((err: unknown) => logger.debug({ err: String(err), caseId }, 'case change not notified'));
-      worker = await createChainWorker({
-        caseChanged,
-        connection,
-        namespace: env.TEMPORAL_NAMESPACE,
-        taskQueue: env.TEMPORAL_TASK_QUEUE,
-        activities,
-        workflowBundle: opts.workflowBundle,
-        maxConcurrentActivityTaskExecutions: env.WORKER_MAX_ACTIVITIES,
-      });
-      workerRun = worker.run();
+      const newWorker = () =>
+        createChainWorker({
+          caseChanged,
+          connection,
+          namespace: env.TEMPORAL_NAMESPACE,
+          taskQueue: env.TEMPORAL_TASK_QUEUE,
+          activities,
+          workflowBundle: opts.workflowBundle,
+          maxConcurrentActivityTaskExecutions: env.WORKER_MAX_ACTIVITIES,
+          deadlockMs: env.WORKER_DEADLOCK_MS,
+          sdkWatchdog: env.WORKER_SDK_WATCHDOG,
+          logger,
+        });
+      worker = await newWorker();
+      workerRun = superviseWorker(worker, newWorker);
     }
 
     if (caseChanges && !opts.worker && !opts.embedded) {
@@ -247,7 +295,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     db,
     client,
     mailer,
-    worker,
+    get worker() {
+      return worker;
+    },
     server,
     url,
     get publicUrl() {

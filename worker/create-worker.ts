@@ -7,6 +7,7 @@ import { allSearchAttributeKeys } from '../workflows/approval/search-attributes.
 import type { CaseSinks } from '../workflows/approval/messages.js';
 import type { EngineState } from '../domain/approval/index.js';
 import type { Logger } from '../lib/logger.js';
+import { guardedWorkerClass } from './deadlock-guard.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -18,6 +19,14 @@ export interface ChainWorkerOptions {
   /** A pre-built bundle (tests build one per file); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   maxConcurrentActivityTaskExecutions?: number;
+  /**
+   * A workflow thread with work that answers nothing for this long is stuck: it is terminated and the worker stops
+   * with an error (worker/deadlock-guard.ts). Default 5000.
+   */
+  deadlockMs?: number;
+  /** Keep the SDK's own watchdog, a thread around each call into the workflow sandbox, instead of the guard. */
+  sdkWatchdog?: boolean;
+  logger?: Logger;
   /** A case's state moved on (the approval workflow's sink, outside history): wakes reads waiting for it. */
   caseChanged?: (caseId: string, version: string, state?: EngineState) => void;
 }
@@ -28,7 +37,17 @@ export function chainSinks(caseChanged: ChainWorkerOptions['caseChanged'] = () =
 }
 
 export function createChainWorker(opts: ChainWorkerOptions): Promise<Worker> {
-  return Worker.create({
+  const WorkerClass = opts.sdkWatchdog ? Worker : guardedWorkerClass({
+    deadlockMs: opts.deadlockMs ?? 5000,
+    onStuck: (tasks, silentMs) =>
+      opts.logger?.error(
+        { tasks, silentMs },
+        'a workflow thread has answered nothing for %d ms while it had work: workflow code stuck in a loop? Terminating the thread; the worker stops and a new one starts',
+        silentMs,
+      ),
+    onFallback: () => opts.logger?.warn('this Temporal SDK keeps its workflow threads out of the deadlock guard\'s sight: using its watchdog per call'),
+  });
+  return WorkerClass.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
