@@ -36,7 +36,7 @@ interface Watched {
 }
 
 /** The SDK's workflow threads (ThreadedVMWorkflowCreator's clients); undefined if the SDK keeps them otherwise. */
-function threadsOf(creator: WorkflowCreator): Thread[] | undefined {
+export function threadsOf(creator: WorkflowCreator): Thread[] | undefined {
   const clients = (creator as { workerThreadClients?: { workerThread?: Thread }[] }).workerThreadClients;
   const threads = clients?.map((c) => c.workerThread);
   return threads && threads.length > 0 && threads.every((t) => typeof t?.terminate === 'function' && typeof t.on === 'function')
@@ -49,30 +49,34 @@ function threadOf(workflow: Workflow): Thread | undefined {
 }
 
 /** Wraps the SDK's creator: every call that waits for a workflow thread counts as that thread's work. */
-function guard(creator: WorkflowCreator, threads: Thread[], opts: DeadlockGuardOptions): WorkflowCreator {
+export function guardCreator(creator: WorkflowCreator, threads: Thread[], opts: DeadlockGuardOptions): WorkflowCreator {
   const watched = new Map<Thread, Watched>();
   for (const thread of threads) {
     const w: Watched = { thread, pending: new Set(), lastAnswer: Date.now(), stuck: false };
     thread.on('message', () => void (w.lastAnswer = Date.now()));
     watched.set(thread, w);
   }
-  const check = setInterval(
-    () => {
-      const now = Date.now();
-      for (const w of watched.values()) {
-        if (w.stuck || w.pending.size === 0) continue;
-        const silent = now - Math.max(w.lastAnswer, Math.min(...[...w.pending].map((p) => p.since)));
-        if (silent < opts.deadlockMs) continue;
-        w.stuck = true;
-        opts.onStuck(
-          [...w.pending].map((p) => ({ workflowId: p.info.workflowId, runId: p.info.runId, workflowType: p.info.workflowType, waitedMs: now - p.since })),
-          silent,
-        );
-        void w.thread.terminate();
-      }
-    },
-    Math.max(50, Math.min(1000, Math.floor(opts.deadlockMs / 5))),
-  );
+  const everyMs = Math.max(50, Math.min(1000, Math.floor(opts.deadlockMs / 5)));
+  let lastCheck = Date.now();
+  const check = setInterval(() => {
+    const now = Date.now();
+    // A check this late means the event loop itself was blocked: the threads' answers may be waiting behind this
+    // timer, unread. They are read before the next check.
+    const late = now - lastCheck > 2 * everyMs;
+    lastCheck = now;
+    if (late) return;
+    for (const w of watched.values()) {
+      if (w.stuck || w.pending.size === 0) continue;
+      const silent = now - Math.max(w.lastAnswer, Math.min(...[...w.pending].map((p) => p.since)));
+      if (silent < opts.deadlockMs) continue;
+      w.stuck = true;
+      opts.onStuck(
+        [...w.pending].map((p) => ({ workflowId: p.info.workflowId, runId: p.info.runId, workflowType: p.info.workflowType, waitedMs: now - p.since })),
+        silent,
+      );
+      void w.thread.terminate();
+    }
+  }, everyMs);
   check.unref();
 
   async function waitFor<T>(w: Watched | undefined, info: WorkflowCreateOptions['info'], call: () => Promise<T>): Promise<T> {
@@ -117,7 +121,7 @@ export function guardedWorkerClass(opts: DeadlockGuardOptions & { onFallback?: (
     protected static override async createWorkflowCreator(...[bundle, compiled, logger]: CreatorArgs): Promise<WorkflowCreator> {
       const unguarded = await super.createWorkflowCreator(bundle, { ...compiled, isolateExecutionTimeoutMs: undefined as unknown as number }, logger);
       const threads = threadsOf(unguarded);
-      if (threads) return guard(unguarded, threads, opts);
+      if (threads) return guardCreator(unguarded, threads, opts);
       await unguarded.destroy();
       opts.onFallback?.();
       return super.createWorkflowCreator(bundle, compiled, logger);
