@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import { Runtime as TemporalRuntime, makeTelemetryFilterString, type Worker, type WorkerOptions } from '@temporalio/worker';
+import { Runtime as TemporalRuntime, bundleWorkflowCode, makeTelemetryFilterString, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type Activities } from '../activities/index.js';
 import { startActivityThread, type ActivityThread } from '../activities/thread/index.js';
 import { createMailer, type Mailer } from '../activities/mailer.js';
@@ -13,7 +13,7 @@ import { repairUnstartedCases, REPAIR_EVERY_MS } from '../api/cases/repair-unsta
 import { createApp } from '../api/app.js';
 import { createLinkHooks } from '../api/links/index.js';
 import { webLayer } from '../web/layer.js';
-import { createChainWorker, ensureSearchAttributes } from '../worker/create-worker.js';
+import { createChainWorker, ensureSearchAttributes, workflowsPath } from '../worker/create-worker.js';
 import { createPrisma, type Db } from './db/client.js';
 import type { ApiEnv, CommonEnv, WorkerEnv } from './env.js';
 import type { Logger } from './logger.js';
@@ -223,14 +223,16 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           ? undefined
           : (caseId: string, version: string) =>
               void notifyCaseChanged(db, caseId, version).catch((err: unknown) => logger.debug({ err: String(err), caseId }, 'case change not notified'));
-      const newWorker = () =>
+      // The workflows are bundled once (seconds of CPU): a worker started again takes the same bundle.
+      let workflowBundle = opts.workflowBundle;
+      const newWorker = async () =>
         createChainWorker({
           caseChanged,
           connection,
           namespace: env.TEMPORAL_NAMESPACE,
           taskQueue: env.TEMPORAL_TASK_QUEUE,
           activities,
-          workflowBundle: opts.workflowBundle,
+          workflowBundle: (workflowBundle ??= await bundleWorkflowCode({ workflowsPath, logger: TemporalRuntime.instance().logger })),
           maxConcurrentActivityTaskExecutions: env.WORKER_MAX_ACTIVITIES,
           deadlockMs: env.WORKER_DEADLOCK_MS,
           sdkWatchdog: env.WORKER_SDK_WATCHDOG,
