@@ -96,7 +96,8 @@ export function guardCreator(creator: WorkflowCreator, threads: Thread[], opts: 
       const info = { ...options.info };
       const only = watched.size === 1 ? [...watched.values()][0] : undefined;
       const workflow = await waitFor(only, info, () => creator.createWorkflow(options));
-      const w = watched.get(threadOf(workflow)!);
+      const thread = threadOf(workflow);
+      const w = (thread && watched.get(thread)) ?? only;
       return {
         activate: (activation) => waitFor(w, info, () => workflow.activate(activation)),
         getAndResetSinkCalls: () => waitFor(w, info, () => workflow.getAndResetSinkCalls()),
