@@ -33,7 +33,7 @@ describe('a workflow thread stuck in workflow code', () => {
         done();
       },
     });
-    const env = parseEnv(embeddedEnv, { TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: dataDir, WORKER_ACTIVITY_THREAD: 'false', WORKER_DEADLOCK_MS: '400' });
+    const env = parseEnv(embeddedEnv, { TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: dataDir, WORKER_ACTIVITY_THREAD: 'false', WORKER_DEADLOCK_MS: '1500' });
     runtime = await startRuntime({
       env,
       databaseUrl: t.url,
@@ -60,9 +60,11 @@ describe('a workflow thread stuck in workflow code', () => {
     const first = runtime.worker;
 
     const spin = await run('spinWorkflow');
-    const stuck = await waitFor(() => logs.find((l) => l.level === 50 && /answered nothing for \d+ ms/.test(l.msg)), { timeoutMs: 10_000 });
+    const stuck = await waitFor(() => logs.find((l) => l.level === 50 && /answered nothing for \d+ ms/.test(l.msg) && l.tasks?.some((t) => t.workflowId === spin.workflowId)), {
+      timeoutMs: 15_000,
+    });
     expect(stuck.tasks).toContainEqual(expect.objectContaining({ workflowId: spin.workflowId, workflowType: 'spinWorkflow' }));
-    await waitFor(() => logs.find((l) => l.level === 50 && /the worker stopped with an error; starting a new one/.test(l.msg)), { timeoutMs: 10_000 });
+    await waitFor(() => logs.find((l) => l.level === 50 && /the worker stopped with an error; starting a new one/.test(l.msg)), { timeoutMs: 15_000 });
     // Once stuck, the case stays stuck on every worker that takes its task: here it is stopped by hand.
     await spin.terminate('stuck in a loop');
 
