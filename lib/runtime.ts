@@ -116,12 +116,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   let sealThread: SealThread | undefined;
   let stopping = false;
+  /** Ends superviseWorker's pause before a new worker at once (stop). */
+  let wakeSupervisor = () => undefined as void;
   /**
    * Runs the worker until this runtime stops. A worker that stops with an error before that (its workflow thread
    * terminated by the deadlock guard, worker/deadlock-guard.ts, or a fatal error in the Temporal core) is replaced
    * by a new one, after a pause that grows to a minute while new ones fail too.
    */
-  let wakeSupervisor = () => undefined as void;
   const superviseWorker = async (first: Worker, next: () => Promise<Worker>) => {
     let current: Worker | undefined = first;
     let pauseMs = WORKER_RESTART_MS;

@@ -16,8 +16,8 @@ export interface ChainWorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: Activities;
-  /** A pre-built bundle (tests build one per file); otherwise the workflows are bundled at start. */
-  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The workflows, bundled once by lib/runtime.ts (from workflowsPath, or the bundle a test gives): every worker it starts takes them. */
+  workflowBundle: NonNullable<WorkerOptions['workflowBundle']>;
   maxConcurrentActivityTaskExecutions?: number;
   /**
    * A workflow thread with work that answers nothing for this long is stuck: it is terminated and the worker stops
@@ -52,7 +52,7 @@ export function createChainWorker(opts: ChainWorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: opts.activities,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+    workflowBundle: opts.workflowBundle,
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
     sinks: chainSinks(opts.caseChanged),
   });

@@ -9,21 +9,22 @@ const BASE = 1_800_000_000_000;
 const ev = (type: number, ms: number) =>
   ({ eventType: type, eventTime: { seconds: Math.floor((BASE + ms) / 1000), nanos: ((BASE + ms) % 1000) * 1e6 } }) as unknown as protos.temporal.api.history.v1.IHistoryEvent;
 
+/** A workflow task scheduled, started and completed at these times. */
+const task = (scheduled: number, started: number, completed: number) => [
+  ev(T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, scheduled),
+  ev(T.EVENT_TYPE_WORKFLOW_TASK_STARTED, started),
+  ev(T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, completed),
+];
+
 // A case: a workflow task runs 0–40 ms (an activity's completion), the first decision's task 45–60 ms; later a
 // second decision finds the case idle, its task running 205–230 ms.
 const events = [
-  ev(T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, -5),
-  ev(T.EVENT_TYPE_WORKFLOW_TASK_STARTED, 0),
-  ev(T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, 40),
-  ev(T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, 41),
-  ev(T.EVENT_TYPE_WORKFLOW_TASK_STARTED, 45),
-  ev(T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, 60),
+  ...task(-5, 0, 40),
+  ...task(41, 45, 60),
   ev(T.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, 60),
   ev(T.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, 60),
   ev(T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, 60),
-  ev(T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, 202),
-  ev(T.EVENT_TYPE_WORKFLOW_TASK_STARTED, 205),
-  ev(T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, 230),
+  ...task(202, 205, 230),
   ev(T.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, 230),
 ];
 
