@@ -74,7 +74,9 @@ async function advanceTo(target: number, workflowId: string): Promise<void> {
 
 describe('progress-report schedule (time-skipping server, real activity and database)', () => {
   it('heads-up, due-date and working-day reminders; a submitted report stops its point; a newer strategy ends it', async () => {
-    // A two-year period whose mid-period heads-up is still ahead of the server's clock (it starts at today).
+    // A two-year period whose mid-period heads-up is still ahead of the server's clock (it starts at today). It
+    // may reach a year with no published holiday list: the schedule computes with the calendar revision a new case
+    // gets (the newest, as the approval workflow passes it), the same as reportDue and nextProgressReminder here.
     const now = await env.currentTimeMs();
     const year = new Date(now + 7 * HOUR).getUTCFullYear();
     const period = [year - 1, year, year + 1].map((from) => ({ from, to: from + 1 })).find((p) => reportDue(p, 'mid').headsUpAt > now + 24 * HOUR)!;
@@ -100,7 +102,7 @@ describe('progress-report schedule (time-skipping server, real activity and data
     const emails = () => t.db.outboxMessage.findMany({ where: { caseId: strategyId }, orderBy: { createdAt: 'asc' } });
 
     await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(strategyProgressWorkflow, { workflowId, taskQueue, args: [{ caseId: strategyId, institution: 'RUPP', period }] });
+      const handle = await env.client.workflow.start(strategyProgressWorkflow, { workflowId, taskQueue, args: [{ caseId: strategyId, institution: 'RUPP', period, calendarRevision: CALENDAR_REVISION }] });
       try {
         const state = await handle.query(progressStateQuery);
         expect(state.points.map((p) => [p.point, p.dueDate, p.n, p.nextAt])).toEqual([
