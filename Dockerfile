@@ -1,5 +1,5 @@
 # Image for the worker, the API and the migration job of docker-compose.yml (the distributed topology).
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund

@@ -142,7 +142,7 @@ try {
   say(
     `bench: ${args.cases} cases, ${args.concurrency} at a time; Temporal dev server ${sqliteFile ? `SQLite ${sqliteFile}` : 'in memory'} at ${server.address};` +
       ` database ${args.databaseUrl ? 'PostgreSQL (--database-url)' : 'PGlite in memory'};` +
-      ` the engine's client ${args.enginePoll ? 'polls for a step to open (--engine-poll)' : 'waits for each step with a read that waits for a change'}, the bare one polls its Query; the engine's workflow thread ${threadEnv.WORKER_SDK_WATCHDOG ? "with the SDK's watchdog per call (WORKER_SDK_WATCHDOG)" : 'under the deadlock guard'}, the bare one's with the SDK's watchdog; set up in ${((performance.now() - started) / 1000).toFixed(1)} s;` +
+      ` the engine's client ${args.enginePoll ? 'polls for a step to open (--engine-poll)' : 'waits for each step with a read that waits for a change'}, the bare one polls its Query; the engine's workflow thread ${threadEnv.WORKER_SDK_WATCHDOG ? "with the SDK's watchdog per call (WORKER_SDK_WATCHDOG)" : 'under the deadlock guard'}, the bare one's with the SDK's watchdog; Node.js ${process.versions.node}; set up in ${((performance.now() - started) / 1000).toFixed(1)} s;` +
       ` load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores (other processes skew the numbers)`,
   );
 
@@ -312,6 +312,7 @@ try {
       // How the engine's client learns that a step opened (the bare one polls its Query).
       engineClient: args.enginePoll ? 'polling' : 'waiting-reads',
       engineWatchdog: threadEnv.WORKER_SDK_WATCHDOG ? 'sdk' : 'guard',
+      node: process.versions.node,
       loadAvg1: round1(loadavg()[0]!),
       engine: engineSummary,
       bare: bareSummary,

