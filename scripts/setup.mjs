@@ -167,7 +167,9 @@ function nodeRuntime() {
     ok('node', `${process.version} (this machine's; the project's Node.js 24 is installed on Linux x64 only)`);
     return;
   }
-  const res = spawnSync(own, ['--version'], { encoding: 'utf8' });
+  // After the first install this script itself runs on it (npm's PATH): then there is nothing to ask.
+  const self = fs.realpathSync(own) === fs.realpathSync(process.execPath);
+  const res = self ? { status: 0, stdout: process.version } : spawnSync(own, ['--version'], { encoding: 'utf8' });
   if (res.status !== 0) fail(`${rel(own)} does not run: ${res.stderr || res.error}`);
   ok('node', `${res.stdout.trim()} ${rel(own)} (npm's scripts run on it)`);
 }
