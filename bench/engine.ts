@@ -52,7 +52,7 @@ process.env.LOG_LEVEL = logLevel;
 const say = (line: string) => console.log(line);
 // The thread settings of the engine's process (and which watchdog guards its workflow thread) are taken from the
 // environment, as `npm start` does (README).
-const threadEnv = parseEnv(embeddedEnv.pick({ WORKER_SDK_WATCHDOG: true, WORKER_ACTIVITY_THREAD: true, WORKER_ACTIVITY_NICE: true, WORKER_ACTIVITY_IDLE: true, PGLITE_NICE: true, PGLITE_IDLE: true }));
+const threadEnv = parseEnv(embeddedEnv.pick({ WORKER_THREAD: true, WORKER_SDK_WATCHDOG: true, WORKER_ACTIVITY_THREAD: true, WORKER_ACTIVITY_NICE: true, WORKER_ACTIVITY_IDLE: true, PGLITE_NICE: true, PGLITE_IDLE: true }));
 
 let tmp: string | undefined;
 let devServer: DevServer | undefined;
@@ -142,7 +142,7 @@ try {
   say(
     `bench: ${args.cases} cases, ${args.concurrency} at a time; Temporal dev server ${sqliteFile ? `SQLite ${sqliteFile}` : 'in memory'} at ${server.address};` +
       ` database ${args.databaseUrl ? 'PostgreSQL (--database-url)' : 'PGlite in memory'};` +
-      ` the engine's client ${args.enginePoll ? 'polls for a step to open (--engine-poll)' : 'waits for each step with a read that waits for a change'}, the bare one polls its Query; the engine's workflow thread ${threadEnv.WORKER_SDK_WATCHDOG ? "with the SDK's watchdog per call (WORKER_SDK_WATCHDOG)" : 'under the deadlock guard'}, the bare one's with the SDK's watchdog; Node.js ${process.versions.node}; set up in ${((performance.now() - started) / 1000).toFixed(1)} s;` +
+      ` the engine's client ${args.enginePoll ? 'polls for a step to open (--engine-poll)' : 'waits for each step with a read that waits for a change'}, the bare one polls its Query; the engine's worker ${threadEnv.WORKER_THREAD ? 'on a thread of its own' : "on the API's event loop (WORKER_THREAD=false)"}, its workflow thread ${threadEnv.WORKER_SDK_WATCHDOG ? "with the SDK's watchdog per call (WORKER_SDK_WATCHDOG)" : 'under the deadlock guard'}, the bare one's with the SDK's watchdog; Node.js ${process.versions.node}; set up in ${((performance.now() - started) / 1000).toFixed(1)} s;` +
       ` load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores (other processes skew the numbers)`,
   );
 
@@ -168,6 +168,7 @@ try {
     api: true,
     embedded: true,
     workflowBundle: engineBundle,
+    workerThread: threadEnv.WORKER_THREAD,
     port: 0,
   });
   const setup = await setUpEngine(runtime.db);
@@ -312,6 +313,7 @@ try {
       // How the engine's client learns that a step opened (the bare one polls its Query).
       engineClient: args.enginePoll ? 'polling' : 'waiting-reads',
       engineWatchdog: threadEnv.WORKER_SDK_WATCHDOG ? 'sdk' : 'guard',
+      engineWorker: threadEnv.WORKER_THREAD ? 'thread' : 'event-loop',
       node: process.versions.node,
       loadAvg1: round1(loadavg()[0]!),
       engine: engineSummary,

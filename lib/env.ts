@@ -80,6 +80,11 @@ export const workerEnv = commonEnv.extend({
 });
 
 export const embeddedEnv = apiEnv.merge(workerEnv).extend({
+  /**
+   * Run the Temporal worker on a thread of its own (true), apart from the API's event loop, or on the same event
+   * loop as the API (false). Embedded mode only: in production the worker and the API are processes of their own.
+   */
+  WORKER_THREAD: bool.default(true),
   /** Port of the local Temporal dev server (embedded mode). */
   TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   /** Port of the Temporal UI (embedded mode). */

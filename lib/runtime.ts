@@ -22,6 +22,7 @@ import { CaseChanges } from './case-changes.js';
 import type { EngineState } from '../domain/approval/index.js';
 import { listenForCaseChanges, notifyCaseChanged, type CaseChangeListener } from './case-changes-pg.js';
 import { createSealer, ensureDevCertificate, startSealThread, type SealerSource, type SealThread } from '../activities/pdf/index.js';
+import { startWorkerThread, type WorkerThread } from '../worker/thread/index.js';
 
 /** The first pause before a worker that stopped with an error is replaced (it doubles while new ones fail). */
 const WORKER_RESTART_MS = 1000;
@@ -51,13 +52,23 @@ export interface RuntimeOptions {
   dbPoolSize?: number;
   /** Override the HTTP port (tests pass 0). */
   port?: number;
+  /**
+   * With both the worker and the API: run the worker on a thread of its own (worker/thread), so that the API's
+   * event loop serves only the API (WORKER_THREAD, `npm start`). Default false: both on this event loop.
+   */
+  workerThread?: boolean;
+  /** Where this process's worker announces case changes, instead of to an API here or through NOTIFY (the worker thread's inside). */
+  caseChanged?: (caseId: string, version: string, state?: EngineState) => void;
 }
 
 export interface Runtime {
   db: Db;
   client: Client;
   mailer: Mailer;
+  /** The worker on this event loop (not with `workerThread`). */
   worker?: Worker;
+  /** The worker's thread (with `workerThread`). */
+  workerThread?: WorkerThread;
   server?: Server;
   /** Base URL of the HTTP server when started. */
   url?: string;
@@ -110,6 +121,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let url: string | undefined;
   const repairTimers: NodeJS.Timeout[] = [];
   let activityThread: ActivityThread | undefined;
+  let workerThread: WorkerThread | undefined;
+  // The worker on a thread of its own, started once the API listens (below); otherwise here, as asked.
+  const threaded = opts.worker && opts.api && !!opts.workerThread;
+  const workerHere = opts.worker && !threaded;
   // An API process's waiting reads (lib/case-changes.ts), told of changes by the worker here or the workers' NOTIFY.
   const caseChanges = opts.api ? new CaseChanges() : undefined;
   let caseListener: CaseChangeListener | undefined;
@@ -164,6 +179,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     server?.closeAllConnections?.();
     if (worker && worker.getState() === 'RUNNING') worker.shutdown();
     await workerRun?.catch((err) => logger.error({ err }, 'worker stopped with an error'));
+    await workerThread?.close();
     mailer.close();
     await sealThread?.close();
     await activityThread?.close();
@@ -189,7 +205,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         logger,
         ...createLinkHooks({ db, publicUrl: () => publicUrlRef.get() }),
       });
-    if (opts.worker) {
+    if (workerHere) {
       await ensureSearchAttributes(client, env.TEMPORAL_NAMESPACE, logger).catch((err) =>
         logger.warn({ err: String(err) }, 'could not register search attributes; register them on the cluster (see README)'),
       );
@@ -218,7 +234,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       }
       // Each change a workflow announces wakes the reads waiting for its case: this process's own API's, or, with
       // the API in other processes on PostgreSQL, theirs through NOTIFY (lib/case-changes-pg.ts).
-      const caseChanged = caseChanges
+      const caseChanged = opts.caseChanged
+        ? opts.caseChanged
+        : caseChanges
         ? (caseId: string, version: string, state?: EngineState) => caseChanges.announce(caseId, version, state)
         : opts.embedded
           ? undefined
@@ -253,8 +271,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         db,
         temporal: client,
         taskQueue: env.TEMPORAL_TASK_QUEUE,
-        // A worker above shares the client's connection: a new case's first task goes straight to it (without one,
-        // the Temporal core starts the case as usual).
+        // A worker above shares the client's connection: a new case's first task goes straight to it (without one —
+        // the API alone, or the worker on its thread with a connection of its own — the Temporal core starts the
+        // case as usual).
         eagerStart: true,
         logger,
         get publicUrl() {
@@ -286,6 +305,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         activityThread?.setPublicUrl(publicUrl);
       }
     }
+    if (threaded) {
+      // Started with the address the API now has (the links in its emails); its announcements wake this API's reads.
+      const changes = caseChanges!;
+      workerThread = await startWorkerThread(
+        { env: { ...env, PUBLIC_URL: publicUrl }, databaseUrl: opts.databaseUrl, temporalAddress: opts.temporalAddress, logLevel: logger.level, dbPoolSize: opts.dbPoolSize, workflowBundle: opts.workflowBundle },
+        { onChange: (caseId, version, state) => changes.announce(caseId, version, state), logger },
+      );
+    }
   } catch (err) {
     // Start-up failed part way (a port in use, a bundle that does not build): close what was started. (A failure
     // inside Worker.create, e.g. an unknown namespace, leaves the SDK's own workflow thread behind: out of our reach;
@@ -300,6 +327,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     mailer,
     get worker() {
       return worker;
+    },
+    get workerThread() {
+      return workerThread;
     },
     server,
     url,

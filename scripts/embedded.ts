@@ -1,6 +1,7 @@
 // `npm start`: the whole engine on one machine with nothing else running — PGlite under DATA_DIR (unless
 // DATABASE_URL), a local Temporal dev server with its state in DATA_DIR/temporal.db (unless TEMPORAL_ADDRESS),
-// migrations, demo data on the first start, the worker and the API in this process.
+// migrations, demo data on the first start, the worker and the API in this process (the worker on a thread of its
+// own: WORKER_THREAD).
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -69,7 +70,7 @@ try {
     await waitForTemporal(temporalAddress, 30_000);
   }
 
-  runtime = await startRuntime({ env, databaseUrl, temporalAddress, logger, worker: true, api: true, embedded: true, dbPoolSize: pg ? EMBEDDED_POOL_SIZE : undefined });
+  runtime = await startRuntime({ env, databaseUrl, temporalAddress, logger, worker: true, api: true, embedded: true, workerThread: env.WORKER_THREAD, dbPoolSize: pg ? EMBEDDED_POOL_SIZE : undefined });
   const first = await firstStart(runtime.db, dataDir);
   if (first.seeded) {
     // Demo strategies at different steps, through the real engine (in the background: the URLs print at once).

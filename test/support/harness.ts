@@ -41,7 +41,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { env?: Record<string, string>; worker?: boolean } = {}): Promise<Harness> {
+export async function startHarness(opts: { env?: Record<string, string>; worker?: boolean; workerThread?: boolean } = {}): Promise<Harness> {
   const t = await createTestDb();
   const taskQueue = `test-${randomUUID().slice(0, 8)}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'chain-test-'));
@@ -57,6 +57,7 @@ export async function startHarness(opts: { env?: Record<string, string>; worker?
     api: true,
     embedded: true,
     workflowBundle: await workflowBundle(),
+    workerThread: opts.workerThread,
     dbPoolSize: t.kind === 'pglite' ? EMBEDDED_POOL_SIZE : 10,
     port: 0,
   });

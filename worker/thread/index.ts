@@ -1,0 +1,129 @@
+// The Temporal worker on a thread of its own, for a process that also serves the API (`npm start`,
+// WORKER_THREAD). On one event loop, an API request — a decision's answer coming back from Temporal, a read —
+// waits behind whatever the worker is doing: handing workflow tasks to the workflow threads, its side of the
+// Temporal core's pipeline, the database reads that open a step. Here the API's event loop is left with the API,
+// and the worker runs as it does in a process of its own (lib/runtime.ts with `worker: true, api: false`),
+// announcing each case change to the API's waiting reads by message instead of through PostgreSQL's NOTIFY.
+import { Worker } from 'node:worker_threads';
+import type { EngineState } from '../../domain/approval/index.js';
+import type { Logger } from '../../lib/logger.js';
+import type { WorkerThreadConfig } from './config.js';
+
+export type { WorkerThreadConfig } from './config.js';
+
+const entry = new URL('./thread.mjs', import.meta.url);
+
+/** The first pause before a thread that ended unasked is replaced (it doubles while new ones fail, up to a minute). */
+const RESTART_MS = 1000;
+/** How long a closing thread may take to shut its worker down (in-flight activities) before it is terminated. */
+const CLOSE_MS = 30_000;
+
+type WireError = { name: string; message: string; stack?: string };
+type Message = { ready: true } | { fatal: WireError } | { change: [string, string, EngineState | undefined] } | { closed: true };
+
+export interface WorkerThread {
+  /** How many times the thread was replaced after it ended unasked. */
+  restarts(): number;
+  close(): Promise<void>;
+}
+
+function revive(e: WireError): Error {
+  const err = new Error(e.message);
+  err.name = e.name;
+  if (e.stack) err.stack = e.stack;
+  return err;
+}
+
+/**
+ * Starts the thread and resolves once its worker runs; rejects when it cannot start (an unknown namespace, a
+ * database not reachable): the process's start-up fails as it would with the worker on its own event loop. A thread
+ * that ends later without being asked to is replaced: its workflow tasks and activities time out on the Temporal
+ * server and are retried on the new one (every activity is idempotent).
+ */
+export async function startWorkerThread(
+  config: WorkerThreadConfig,
+  opts: {
+    /** A case's state moved on (the workflow's announcement): wakes the API's reads waiting for it. */
+    onChange: (caseId: string, version: string, state?: EngineState) => void;
+    logger: Logger;
+    /** The thread's body (tests give one that ends by itself); worker/thread/thread.mjs otherwise. */
+    body?: URL;
+  },
+): Promise<WorkerThread> {
+  let current: Worker | undefined;
+  let closed = false;
+  let restarts = 0;
+  let pauseMs = RESTART_MS;
+  let restartTimer: NodeJS.Timeout | undefined;
+
+  /** A thread, settled once its worker runs (or failed to start, or the thread ended first). */
+  const spawn = () => {
+    const thread = new Worker(opts.body ?? entry, { workerData: config });
+    const startedAt = Date.now();
+    let ready = false;
+    const running = new Promise<void>((resolve, reject) => {
+      thread.on('message', (m: Message) => {
+        if ('change' in m) opts.onChange(...m.change);
+        else if ('ready' in m) {
+          ready = true;
+          resolve();
+        } else if ('fatal' in m) {
+          reject(revive(m.fatal));
+          void thread.terminate();
+        }
+      });
+      thread.on('error', (err) => {
+        if (!ready) reject(err);
+        else opts.logger.error({ err: String(err) }, 'the worker thread failed');
+      });
+      thread.on('exit', (code) => {
+        if (!ready) reject(new Error(`the worker thread ended before its worker started (exit code ${code})`));
+        // The first thread's failure to start is the caller's (the promise below); a replacement's, ours.
+        if (current !== thread || closed || (!ready && restarts === 0)) return;
+        current = undefined;
+        // A thread that ran for a while before it ended gets a new one soon; one that keeps ending, less often.
+        if (ready && Date.now() - startedAt > 60_000) pauseMs = RESTART_MS;
+        opts.logger.error({ exitCode: code, restartInMs: pauseMs }, 'the worker thread ended; starting a new one');
+        restartTimer = setTimeout(replace, pauseMs);
+        pauseMs = Math.min(pauseMs * 2, 60_000);
+      });
+    });
+    current = thread;
+    return running;
+  };
+  const replace = () => {
+    if (closed) return;
+    restarts++;
+    spawn().then(
+      () => opts.logger.info({ restarts }, 'a new worker thread is running'),
+      (err: unknown) => opts.logger.error({ err: String(err) }, 'a new worker thread did not start'),
+    );
+  };
+
+  try {
+    await spawn();
+  } catch (err) {
+    closed = true;
+    await current?.terminate();
+    throw err;
+  }
+
+  return {
+    restarts: () => restarts,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearTimeout(restartTimer);
+      const thread = current;
+      current = undefined;
+      if (!thread) return;
+      const done = new Promise<void>((resolve) => {
+        thread.on('message', (m: Message) => 'closed' in m && resolve());
+        thread.once('exit', () => resolve());
+      });
+      thread.postMessage({ close: true });
+      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, CLOSE_MS).unref())]);
+      await thread.terminate();
+    },
+  };
+}
