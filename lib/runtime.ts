@@ -125,7 +125,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // The worker on a thread of its own, started once the API listens (below); otherwise here, as asked.
   const threaded = opts.worker && opts.api && !!opts.workerThread;
   const workerHere = opts.worker && !threaded;
-  // An API process's waiting reads (lib/case-changes.ts), told of changes by the worker here or the workers' NOTIFY.
+  // An API process's waiting reads (lib/case-changes.ts), told of changes by the worker here, the worker thread or
+  // the workers' NOTIFY.
   const caseChanges = opts.api ? new CaseChanges() : undefined;
   let caseListener: CaseChangeListener | undefined;
 
@@ -232,8 +233,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         sealThread = startSealThread(sealerSource);
         activities = onEventLoop(sealThread);
       }
-      // Each change a workflow announces wakes the reads waiting for its case: this process's own API's, or, with
-      // the API in other processes on PostgreSQL, theirs through NOTIFY (lib/case-changes-pg.ts).
+      // Each change a workflow announces wakes the reads waiting for its case: this process's own API's (from the
+      // worker thread, by message: opts.caseChanged), or, with the API in other processes on PostgreSQL, theirs
+      // through NOTIFY (lib/case-changes-pg.ts).
       const caseChanged = opts.caseChanged
         ? opts.caseChanged
         : caseChanges
