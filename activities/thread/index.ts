@@ -1,7 +1,8 @@
 // The activities on a thread of their own, at a lower CPU priority than the rest of the process. The Temporal
-// worker stays on the main event loop (it must: its native connection lives there) and hands each activity to
-// this thread; the thread runs it with its own database pool, mailer and sealer. The main thread is then left
-// with what people wait on — the API's requests and the workflow tasks that answer their decisions — while
+// worker stays on its event loop (its native connection lives there: the process's main one, or the worker thread's
+// in `npm start`, worker/thread) and hands each activity to this thread; the thread runs it with its own database
+// pool, mailer and sealer. The worker's event loop is then left with what people wait on — the API's requests, when
+// it serves them too, and the workflow tasks that answer their decisions — while
 // projections, audit rows, emails and sealing take whatever CPU is left over. The results are the same: the
 // activities are the same functions (activities/index.ts), only their event loop differs.
 import { Worker } from 'node:worker_threads';

@@ -13,6 +13,7 @@ import { waitFor } from '../support/wait.js';
 import { startRuntime } from '../../lib/runtime.js';
 import { embeddedEnv, parseEnv } from '../../lib/env.js';
 import { createLogger } from '../../lib/logger.js';
+import { workerThreadCount } from '../support/threads.js';
 
 let h: Harness;
 // Looking again every 30 s: a waiting read answered sooner can only have been woken by the thread's announcement.
@@ -68,15 +69,21 @@ describe('the worker on a thread of its own', () => {
     expect(h.runtime.workerThread!.restarts()).toBe(0);
   });
 
-  it('ends with the runtime; a worker that cannot start fails the start', async () => {
+  it('bundles the workflows itself and ends with the runtime; a worker that cannot start fails the start', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'chain-worker-thread-'));
     try {
       const common = { databaseUrl: h.t.url, temporalAddress: inject('temporalAddress'), logger: createLogger('silent'), worker: true, api: true, embedded: true, workerThread: true, port: 0, workflowBundle: await workflowBundle() };
       const env = parseEnv(embeddedEnv, { LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: `thread-${h.taskQueue}`, DATA_DIR: dataDir, WORKER_ACTIVITY_IDLE: 'false' });
-      const second = await startRuntime({ ...common, env });
+      const before = workerThreadCount();
+      // Without a bundle, as `npm start` starts it: the thread bundles the workflows itself.
+      const { workflowBundle: _given, ...asNpmStart } = common;
+      const second = await startRuntime({ ...asNpmStart, env });
+      // Its worker thread, with the activity thread and the SDK's workflow thread inside it.
+      expect(workerThreadCount()).toBeGreaterThanOrEqual(before + 3);
       const t0 = performance.now();
       await second.stop();
       expect(performance.now() - t0).toBeLessThan(15_000);
+      await waitFor(() => workerThreadCount() === before || undefined, { what: 'its threads ended', timeoutMs: 5_000 });
 
       const nowhere = parseEnv(embeddedEnv, { LOG_LEVEL: 'silent', TEMPORAL_NAMESPACE: 'no-such-namespace', DATA_DIR: dataDir, WORKER_ACTIVITY_IDLE: 'false' });
       await expect(startRuntime({ ...common, env: nowhere })).rejects.toThrow(/namespace/i);

@@ -21,6 +21,17 @@ function threadStats(): { nice: number; policy: number }[] {
   });
 }
 
+/** How many of this process's threads are Node worker threads (named WorkerThread by Node). */
+export function workerThreadCount(): number {
+  return readdirSync('/proc/self/task').filter((tid) => {
+    try {
+      return readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim() === 'WorkerThread';
+    } catch {
+      return false; // the thread ended meanwhile
+    }
+  }).length;
+}
+
 export const threadNiceValues = (): number[] => threadStats().map((t) => t.nice);
 
 /** How many of this process's threads run in the idle scheduling class. */

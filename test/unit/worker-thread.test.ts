@@ -65,6 +65,19 @@ describe('the worker thread', () => {
     expect(thread.restarts()).toBe(1);
   });
 
+  it('closed while a replacement starts ends it at once, and says nothing of it afterwards', async () => {
+    const r = recorder();
+    const thread = await startWorkerThread(config(`ends-once-slow:${path.join(dir, 'ended-slow')}`), { ...r, body });
+    // The first thread ends; its replacement takes 30 s to start, reading no message meanwhile.
+    await waitFor(() => thread.restarts() === 1 || undefined, { what: 'a replacement starting', timeoutMs: 10_000 });
+    const t0 = performance.now();
+    await thread.close();
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    await pause(500);
+    expect(r.logs.map((l) => l.msg)).toContain('the worker thread ended; starting a new one');
+    expect(r.logs.filter((l) => /new worker thread/.test(l.msg))).toEqual([]);
+  });
+
   it('that is closed ends and is not replaced', async () => {
     const r = recorder();
     const thread = await startWorkerThread(config('runs'), { ...r, body });

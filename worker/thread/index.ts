@@ -51,6 +51,8 @@ export async function startWorkerThread(
   },
 ): Promise<WorkerThread> {
   let current: Worker | undefined;
+  /** Whether `current` has its worker running (and so listens for { close }). */
+  let currentReady = false;
   let closed = false;
   let restarts = 0;
   let pauseMs = RESTART_MS;
@@ -63,9 +65,17 @@ export async function startWorkerThread(
     let ready = false;
     const running = new Promise<void>((resolve, reject) => {
       thread.on('message', (m: Message) => {
-        if ('change' in m) opts.onChange(...m.change);
+        if ('change' in m) {
+          // As the SDK does for a sink called on the worker's own event loop: a listener's error is logged, not thrown.
+          try {
+            opts.onChange(...m.change);
+          } catch (err) {
+            opts.logger.error({ err, caseId: m.change[0] }, 'a case change could not be announced');
+          }
+        }
         else if ('ready' in m) {
           ready = true;
+          if (current === thread) currentReady = true;
           resolve();
         } else if ('fatal' in m) {
           reject(revive(m.fatal));
@@ -74,7 +84,7 @@ export async function startWorkerThread(
       });
       thread.on('error', (err) => {
         if (!ready) reject(err);
-        else opts.logger.error({ err: String(err) }, 'the worker thread failed');
+        else opts.logger.error({ err }, 'the worker thread failed');
       });
       thread.on('exit', (code) => {
         if (!ready) reject(new Error(`the worker thread ended before its worker started (exit code ${code})`));
@@ -89,14 +99,15 @@ export async function startWorkerThread(
       });
     });
     current = thread;
+    currentReady = false;
     return running;
   };
   const replace = () => {
     if (closed) return;
     restarts++;
     spawn().then(
-      () => opts.logger.info({ restarts }, 'a new worker thread is running'),
-      (err: unknown) => opts.logger.error({ err: String(err) }, 'a new worker thread did not start'),
+      () => !closed && opts.logger.info({ restarts }, 'a new worker thread is running'),
+      (err: unknown) => !closed && opts.logger.error({ err }, 'a new worker thread did not start'),
     );
   };
 
@@ -117,6 +128,12 @@ export async function startWorkerThread(
       const thread = current;
       current = undefined;
       if (!thread) return;
+      // A replacement still starting (or failing to) has no worker to shut down and would read { close } only
+      // once it is up: it ends now.
+      if (!currentReady) {
+        await thread.terminate();
+        return;
+      }
       const done = new Promise<void>((resolve) => {
         thread.on('message', (m: Message) => 'closed' in m && resolve());
         thread.once('exit', () => resolve());
