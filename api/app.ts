@@ -24,6 +24,11 @@ export interface AppDeps {
   taskQueue: string;
   /** Cases are started with eager workflow start (`temporal` on a NativeConnection; see create-case.ts). */
   eagerStart?: boolean;
+  /**
+   * This process's worker runs on a thread of its own (worker/thread) and announces changes to `caseChanges`: a new
+   * case's first workflow task, not started eagerly, still runs there, and tells this API the state it ends with.
+   */
+  workerThread?: boolean;
   logger: Logger;
   publicUrl: string;
   /** Embedded (local, single-process) mode: the outbox page and relaxed cookie flags. */

@@ -277,6 +277,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         // the API alone, or the worker on its thread with a connection of its own — the Temporal core starts the
         // case as usual).
         eagerStart: true,
+        workerThread: threaded,
         logger,
         get publicUrl() {
           return publicUrlRef.get();

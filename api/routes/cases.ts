@@ -45,13 +45,14 @@ export function caseRoutes(deps: AppDeps): Router {
     async ({ body, idempotencyKey }, req, res) => {
       const identity = requireIdentity(req);
       let first: ReturnType<CaseChanges['first']> | undefined;
-      // A case whose first workflow task runs on this process's worker (eager start) announces its state here: the
-      // answer shows the state that task ends with — once its first step's people are looked up — without a Query.
-      const beforeStart = deps.eagerStart ? (id: string) => void (first = changes.first(id, (told) => !told.state.pending)) : undefined;
+      // A case whose first workflow task runs on this process's worker (eager start, or the worker thread: the only
+      // worker on the embedded mode's task queue) announces its state here: the answer shows the state that task
+      // ends with — once its first step's people are looked up — without a Query (one after FIRST_STATE_WAIT_MS).
+      const beforeStart = deps.eagerStart || deps.workerThread ? (id: string) => void (first = changes.first(id, (told) => !told.state.pending)) : undefined;
       try {
         const { created, caseId, eagerlyStarted } = await createCase({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, eagerStart: deps.eagerStart, identity, input: body, idempotencyKey, beforeStart });
         if (created) req.log.debug({ caseId, eagerlyStarted }, 'case started');
-        const told = created && eagerlyStarted ? await first?.state(FIRST_STATE_WAIT_MS) : undefined;
+        const told = created && (eagerlyStarted || deps.workerThread) ? await first?.state(FIRST_STATE_WAIT_MS) : undefined;
         const view = await getCase({ db: deps.db, temporal: deps.temporal, identity, caseId, told, onQueryError: (err) => req.log.warn({ err: String(err) }, 'state query failed') });
         res.status(created ? 201 : 200).location(`/cases/${caseId}`).json(view);
       } finally {

@@ -3,10 +3,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, inject, it, vi } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { useHarness, workflowBundle, type Harness } from '../support/harness.js';
 import { demoStrategyFields } from '../support/strategy-fields.js';
 import { waitFor } from '../support/wait.js';
+import { spyOnQueries } from '../support/query-spy.js';
 import { startRuntime } from '../../lib/runtime.js';
 import { embeddedEnv, parseEnv } from '../../lib/env.js';
 import { createLogger } from '../../lib/logger.js';
@@ -44,22 +45,6 @@ async function openCase(title: string): Promise<{ id: string; sha: string; versi
   return { id: c.id, sha: c.documents[0]!.sha256, version: open.state.version! };
 }
 
-/** The Queries the API sends from now on (to `caseId`'s workflow only, when given), by name. */
-function spyOnQueries(caseId?: string) {
-  const client = h.runtime.client.workflow;
-  const getHandle = client.getHandle.bind(client);
-  const queried: string[] = [];
-  const spy = vi.spyOn(client, 'getHandle').mockImplementation((...args: Parameters<typeof getHandle>) => {
-    const handle = getHandle(...args);
-    const query = handle.query.bind(handle);
-    handle.query = ((...q: Parameters<typeof query>) => {
-      if (caseId === undefined || args[0] === caseId) queried.push(typeof q[0] === 'string' ? q[0] : q[0].name);
-      return query(...q);
-    }) as typeof handle.query;
-    return handle;
-  });
-  return { queried, spy };
-}
 
 const approveIroCheck = (c: { id: string; sha: string }) => h.api(`/cases/${c.id}/decisions`, { as: IRO, json: { action: 'approve', stepId: 'iro_check', documentSha256: c.sha } });
 
@@ -92,7 +77,7 @@ describe('reads that wait for a change', () => {
   it("shows a read woken by its own worker the state that worker announced, without a Query; a read woken by another process's notice asks the workflow", async () => {
     const c = await openCase('Waiting read: the announced state');
     // Count the Queries the API sends for this case from here on.
-    const { queried, spy } = spyOnQueries(c.id);
+    const { queried, spy } = spyOnQueries(h.runtime.client, c.id);
     try {
       const waiting = read(h.api, `/cases/${c.id}?changedSince=${c.version}&wait=20`, RECTOR);
       await waitFor(async () => h.runtime.caseChanges!.size === 1 || undefined, { what: 'the read waiting' });
@@ -115,7 +100,7 @@ describe('reads that wait for a change', () => {
   });
 
   it('needs no wait for the first step: the answer to opening a case shows it open (its people are looked up in the first workflow task), from the state its worker announced', async () => {
-    const { queried, spy } = spyOnQueries();
+    const { queried, spy } = spyOnQueries(h.runtime.client);
     let res: Response;
     try {
       res = await h.api('/cases', { as: RECTOR, json: { type: 'strategy', institution: 'RUPP', title: 'Waiting read: first step', fields: demoStrategyFields() } });

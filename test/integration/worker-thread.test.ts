@@ -14,6 +14,7 @@ import { startRuntime } from '../../lib/runtime.js';
 import { embeddedEnv, parseEnv } from '../../lib/env.js';
 import { createLogger } from '../../lib/logger.js';
 import { workerThreadCount } from '../support/threads.js';
+import { spyOnQueries } from '../support/query-spy.js';
 
 let h: Harness;
 // Looking again every 30 s: a waiting read answered sooner can only have been woken by the thread's announcement.
@@ -42,7 +43,17 @@ describe('the worker on a thread of its own', () => {
     expect(h.runtime.workerThread).toBeDefined();
     expect(threadId).toBe(0);
 
-    const created = await call('/cases', RECTOR, { type: 'strategy', institution: 'RUPP', title: 'Worker thread: a case', fields: demoStrategyFields() });
+    // Opened without eager start (the thread has a connection of its own), the case tells the API the state its first
+    // task ended with, from the thread: the answer shows the first step open, without a Query.
+    const { queried, spy } = spyOnQueries(h.runtime.client);
+    let created: CaseBody;
+    try {
+      created = await call('/cases', RECTOR, { type: 'strategy', institution: 'RUPP', title: 'Worker thread: a case', fields: demoStrategyFields() });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(queried).toEqual([]);
+    expect(stepStatus(created, 'iro_check')).toBe('open');
     // The IRO check opens (its people looked up on the thread): the IRO's reads wait for it.
     let seen = await call(`/cases/${created.id}`, IRO);
     const t0 = performance.now();
