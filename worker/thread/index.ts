@@ -72,8 +72,7 @@ export async function startWorkerThread(
           } catch (err) {
             opts.logger.error({ err, caseId: m.change[0] }, 'a case change could not be announced');
           }
-        }
-        else if ('ready' in m) {
+        } else if ('ready' in m) {
           ready = true;
           if (current === thread) currentReady = true;
           resolve();
