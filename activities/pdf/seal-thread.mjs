@@ -3,8 +3,8 @@
 // same id. Plain JavaScript so that any Node can start it; the PDF layer itself is TypeScript, loaded through tsx.
 import { parentPort, workerData } from 'node:worker_threads';
 import { tsImport } from 'tsx/esm/api';
+import { errorOf } from '../../lib/thread-messages.mjs';
 
-const errorOf = (err) => ({ name: err?.name ?? 'Error', message: String(err?.message ?? err), code: err?.code, stack: err?.stack });
 
 let sealer;
 let pdf;

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { SealDecisionOptions, SealedDecision } from './seal-decision.js';
 import { SealError, type SealErrorCode } from './signer.js';
 import type { DecisionDocument } from './types.js';
+import { revive } from '../../lib/thread-messages.js';
 
 const entry = new URL('./seal-thread.mjs', import.meta.url);
 
@@ -23,13 +24,8 @@ export interface SealThread {
 
 type Reply = { id: number; sealed?: SealedDecision; error?: { name: string; message: string; code?: SealErrorCode; stack?: string } };
 
-function revive(e: NonNullable<Reply['error']>): Error {
-  if (e.name === 'SealError' && e.code) return new SealError(e.code, e.message);
-  const err = new Error(e.message);
-  err.name = e.name;
-  if (e.stack) err.stack = e.stack;
-  return err;
-}
+/** A SealError stays one (its code tells configuration from input); any other error as it came. */
+const reviveSealing = (e: NonNullable<Reply['error']>): Error => (e.name === 'SealError' && e.code ? new SealError(e.code, e.message) : revive(e));
 
 /** Starts the thread lazily (first seal) and again after it died; requests sent meanwhile wait in its queue. */
 export function startSealThread(source: SealerSource): SealThread {
@@ -49,14 +45,14 @@ export function startSealThread(source: SealerSource): SealThread {
     w.on('message', (m: Reply | { error: Reply['error']; fatal: true }) => {
       if ('fatal' in m) {
         // The sealer could not be created on the thread: nothing it is asked will succeed.
-        failAll(revive(m.error!));
+        failAll(reviveSealing(m.error!));
         return;
       }
       const p = pending.get(m.id);
       if (!p) return;
       pending.delete(m.id);
       if (m.sealed) p.resolve(m.sealed);
-      else p.reject(revive(m.error ?? { name: 'Error', message: 'seal thread: empty answer' }));
+      else p.reject(reviveSealing(m.error ?? { name: 'Error', message: 'seal thread: empty answer' }));
     });
     w.on('error', (err) => {
       if (worker === w) worker = undefined;

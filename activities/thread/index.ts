@@ -8,6 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Activities } from '../index.js';
 import type { ActivityThreadConfig } from './config.js';
+import { closeThread, revive, type WireError } from '../../lib/thread-messages.js';
 
 export type { ActivityThreadConfig } from './config.js';
 
@@ -19,16 +20,7 @@ type Missing = Exclude<keyof Activities, (typeof NAMES)[number]>;
 const allNamed: Missing extends never ? true : Missing = true;
 void allNamed;
 
-type WireError = { name: string; message: string; code?: string; stack?: string };
 type Reply = { id: number; result?: unknown; error?: WireError };
-
-function revive(e: WireError): Error {
-  const err = new Error(e.message) as Error & { code?: string };
-  err.name = e.name;
-  if (e.code !== undefined) err.code = e.code;
-  if (e.stack) err.stack = e.stack;
-  return err;
-}
 
 export interface ActivityThread {
   activities: Activities;
@@ -117,15 +109,7 @@ export function startActivityThread(
       closed = true;
       const w = worker;
       worker = undefined;
-      if (w) {
-        const done = new Promise<void>((resolve) => {
-          w.on('message', (m: { closed?: boolean }) => m.closed && resolve());
-          w.once('exit', () => resolve());
-        });
-        w.postMessage({ close: true });
-        await Promise.race([done, new Promise((r) => setTimeout(r, 5_000).unref())]);
-        await w.terminate();
-      }
+      if (w) await closeThread(w, 5_000);
       failAll(new Error('activity thread closed'));
     },
   };

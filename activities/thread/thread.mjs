@@ -4,8 +4,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { tsImport } from 'tsx/esm/api';
 import { idleThreadPriority, lowerThreadPriority } from '../../lib/thread-priority.mjs';
+import { errorOf } from '../../lib/thread-messages.mjs';
 
-const errorOf = (err) => ({ name: err?.name ?? 'Error', message: String(err?.message ?? err), code: err?.code, stack: err?.stack });
 
 // Not Linux, or not allowed: the thread runs at the process's priority.
 const niced = lowerThreadPriority(workerData.nice);

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { EngineState } from '../../domain/approval/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { WorkerThreadConfig } from './config.js';
+import { closeThread, revive, type WireError } from '../../lib/thread-messages.js';
 
 export type { WorkerThreadConfig } from './config.js';
 
@@ -18,20 +19,12 @@ const RESTART_MS = 1000;
 /** How long a closing thread may take to shut its worker down (in-flight activities) before it is terminated. */
 const CLOSE_MS = 30_000;
 
-type WireError = { name: string; message: string; stack?: string };
 type Message = { ready: true } | { fatal: WireError } | { change: [string, string, EngineState | undefined] } | { closed: true };
 
 export interface WorkerThread {
   /** How many times the thread was replaced after it ended unasked. */
   restarts(): number;
   close(): Promise<void>;
-}
-
-function revive(e: WireError): Error {
-  const err = new Error(e.message);
-  err.name = e.name;
-  if (e.stack) err.stack = e.stack;
-  return err;
 }
 
 /**
@@ -133,13 +126,7 @@ export async function startWorkerThread(
         await thread.terminate();
         return;
       }
-      const done = new Promise<void>((resolve) => {
-        thread.on('message', (m: Message) => 'closed' in m && resolve());
-        thread.once('exit', () => resolve());
-      });
-      thread.postMessage({ close: true });
-      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, CLOSE_MS).unref())]);
-      await thread.terminate();
+      await closeThread(thread, CLOSE_MS);
     },
   };
 }

@@ -3,8 +3,8 @@
 // once the worker has shut down. Plain JavaScript; the worker itself is TypeScript, loaded through tsx.
 import { parentPort, workerData } from 'node:worker_threads';
 import { tsImport } from 'tsx/esm/api';
+import { errorOf } from '../../lib/thread-messages.mjs';
 
-const errorOf = (err) => ({ name: err?.name ?? 'Error', message: String(err?.message ?? err), stack: err?.stack });
 
 let runtime;
 try {
