@@ -128,6 +128,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // An API process's waiting reads (lib/case-changes.ts), told of changes by the worker here, the worker thread or
   // the workers' NOTIFY.
   const caseChanges = opts.api ? new CaseChanges() : undefined;
+  const announceHere = caseChanges && ((caseId: string, version: string, state?: EngineState) => caseChanges.announce(caseId, version, state));
   let caseListener: CaseChangeListener | undefined;
 
   let sealThread: SealThread | undefined;
@@ -236,14 +237,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       // Each change a workflow announces wakes the reads waiting for its case: this process's own API's (from the
       // worker thread, by message: opts.caseChanged), or, with the API in other processes on PostgreSQL, theirs
       // through NOTIFY (lib/case-changes-pg.ts).
-      const caseChanged = opts.caseChanged
-        ? opts.caseChanged
-        : caseChanges
-        ? (caseId: string, version: string, state?: EngineState) => caseChanges.announce(caseId, version, state)
-        : opts.embedded
+      const caseChanged =
+        opts.caseChanged ??
+        announceHere ??
+        (opts.embedded
           ? undefined
           : (caseId: string, version: string) =>
-              void notifyCaseChanged(db, caseId, version).catch((err: unknown) => logger.debug({ err: String(err), caseId }, 'case change not notified'));
+              void notifyCaseChanged(db, caseId, version).catch((err: unknown) => logger.debug({ err: String(err), caseId }, 'case change not notified')));
       // The workflows are bundled once (seconds of CPU): a worker started again takes the same bundle.
       let workflowBundle = opts.workflowBundle;
       const newWorker = async () =>
@@ -310,10 +310,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     }
     if (threaded) {
       // Started with the address the API now has (the links in its emails); its announcements wake this API's reads.
-      const changes = caseChanges!;
       workerThread = await startWorkerThread(
         { env: { ...env, PUBLIC_URL: publicUrl }, databaseUrl: opts.databaseUrl, temporalAddress: opts.temporalAddress, logLevel: logger.level, dbPoolSize: opts.dbPoolSize, workflowBundle: opts.workflowBundle },
-        { onChange: (caseId, version, state) => changes.announce(caseId, version, state), logger },
+        { onChange: announceHere!, logger },
       );
     }
   } catch (err) {
